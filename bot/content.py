@@ -1,0 +1,69 @@
+"""Read the reviewable content files under content/ (YAML, no medical text in code)."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot import PROJECT_ROOT
+
+CONTENT_DIR = PROJECT_ROOT / "content"
+
+
+def load_yaml(path: Path) -> dict:
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}
+
+
+@lru_cache(maxsize=None)
+def subjects() -> dict:
+    """{'subjects': {id: {...}}, 'uncovered': {id: {...}}} from content/subjects.yml."""
+    return load_yaml(CONTENT_DIR / "subjects.yml")
+
+
+@lru_cache(maxsize=None)
+def aspects() -> dict:
+    return load_yaml(CONTENT_DIR / "aspects.yml")["aspects"]
+
+
+def answers() -> list[dict]:
+    """Every answer of every content/answers/*.yml file, with the file's topic attached."""
+    out = []
+    for path in sorted((CONTENT_DIR / "answers").glob("*.yml")):
+        doc = load_yaml(path)
+        for a in doc.get("answers") or []:
+            out.append({**a, "topic": doc.get("topic", path.stem), "file": path.name})
+    return out
+
+
+def glossary() -> list[dict]:
+    return load_yaml(CONTENT_DIR / "glossary.yml").get("terms") or []
+
+
+def topics() -> list[dict]:
+    return load_yaml(CONTENT_DIR / "topics.yml")["topics"]
+
+
+def responses() -> dict:
+    return load_yaml(CONTENT_DIR / "responses.yml")
+
+
+def triage_phrases() -> dict:
+    return load_yaml(CONTENT_DIR / "triage.yml")
+
+
+def content_files() -> list[Path]:
+    """Every file whose change must rebuild the knowledge base and the responses."""
+    files = sorted(CONTENT_DIR.rglob("*.yml"))
+    return files + [PROJECT_ROOT / "config" / "settings.yml"]
+
+
+def content_hash(extra: list[Path] = ()) -> str:
+    h = hashlib.sha256()
+    for p in [*content_files(), *extra]:
+        if p.exists():
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
