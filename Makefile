@@ -1,0 +1,83 @@
+# Two commands for people: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10. Use python3.10 from PATH, else pyenv's, else say so.
+PYTHON310 ?= $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c 'import sys' 2>/dev/null && command -v python3.10 || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10.*/bin/python3.10 2>/dev/null | tail -1)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/net-bot.tar.gz
+
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+CONTENT := $(shell find content config -name '*.yml') ../shared/source/net-treatment-article.txt
+BUILD_CODE := bot/__main__.py bot/content.py bot/source.py bot/kb_build.py bot/nlp.py bot/responses.py bot/settings.py
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/nlu/*.py bot/subjects.py bot/triage.py
+
+.PHONY: help venv build model run test test-unit validate test-stories test-e2e test-browser bench eval cross-validate clean
+
+help:
+	@echo "make run    set everything up and start the bot (chat at http://localhost:8080)"
+	@echo "make test   set everything up and run every test"
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt constraints.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install python3.10 (Rasa 3.6 does not support 3.11)"; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt -c constraints.txt
+	touch $@
+
+# Knowledge base, spaCy pipeline and generated domain responses, from content/ and settings.
+build: build/.stamp
+build/.stamp: $(VENV)/.installed $(CONTENT) $(BUILD_CODE)
+	$(PY) -m bot build
+	touch $@
+
+# Train only when data, config or the build changed (Rasa's own check is slower).
+model: $(MODEL)
+$(MODEL): build/.stamp $(TRAIN_INPUTS)
+	@start=$$(date +%s); \
+	$(RASA) train --config config.yml --domain build/domain --data data \
+	  --out models --fixed-model-name net-bot --force --quiet && \
+	echo "trained in $$(( $$(date +%s) - start )) s"
+
+run: $(MODEL)
+	$(PY) -m bot.serve
+
+test: $(MODEL) test-unit validate test-stories test-e2e test-browser
+	@echo "All test suites passed."
+
+test-unit: build/.stamp
+	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser
+
+validate: build/.stamp
+	$(RASA) data validate --config config.yml --domain build/domain --data data --fail-on-warnings
+
+test-stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --endpoints endpoints.yml \
+	  --fail-on-prediction-errors --out results/stories
+
+test-e2e: $(MODEL)
+	$(PY) -m pytest -q tests/e2e
+
+test-browser: build/.stamp
+	$(PY) -m pytest -q tests/browser
+
+cross-validate: build/.stamp
+	$(RASA) test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu-cv
+	$(PY) -m bot.report_cv results/nlu-cv
+
+eval: $(MODEL)
+	$(PY) -m tests.e2e.run_eval_against_bot
+
+bench: $(MODEL)
+	$(PY) -m bench.run
+
+clean:
+	rm -rf build models results var .pytest_cache

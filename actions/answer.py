@@ -1,0 +1,36 @@
+"""action_answer: answer an aspect x subject question from the knowledge base."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.services import composer, latest, replies, send
+from bot import content
+
+
+class ActionAnswer(Action):
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        comp = composer()
+        if comp is None:
+            send(dispatcher, replies().messages("kb_unavailable"))
+            return []
+        intent, entities, _ = latest(tracker)
+        if intent == "ask_not_covered" or entities.get("uncovered_topic"):
+            send(dispatcher, comp.not_covered(entities.get("uncovered_topic")))
+            return [SlotSet("misses", 0.0)]
+        aspect = intent[len("ask_"):] if intent and intent.startswith("ask_") else "what_is"
+        spec = content.aspects().get(aspect) or content.aspects()["what_is"]
+        subject = entities.get("subject") or tracker.get_slot("subject") or spec.get("default_subject")
+        answer = comp.kb.answer(aspect, subject) if subject else None
+        if answer is None:
+            send(dispatcher, replies().messages("clarify_subject"))
+            return [SlotSet("misses", 0.0)]
+        send(dispatcher, comp.answer(aspect, answer))
+        return [SlotSet("subject", subject), SlotSet("misses", 0.0)]

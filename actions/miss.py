@@ -1,0 +1,42 @@
+"""action_handle_miss: not understood or off topic. First offer the likeliest topics, then
+say what the bot can help with and how to reach the NET nurse (a two-stage fallback)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.services import composer, latest, replies, send
+from bot import content
+from bot.responses import topic_buttons
+
+
+class ActionHandleMiss(Action):
+    def name(self) -> Text:
+        return "action_handle_miss"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        misses = float(tracker.get_slot("misses") or 0) + 1
+        intent, entities, text = latest(tracker)
+        comp = composer()
+        if misses >= 2 or comp is None:
+            send(dispatcher, replies().messages("out_of_scope_again"))
+            return [SlotSet("misses", 0.0)]
+        if intent == "out_of_scope":
+            msgs = replies().messages("out_of_scope")
+            msgs[-1]["buttons"] = topic_buttons()
+            send(dispatcher, msgs)
+            return [SlotSet("misses", misses)]
+        subject = entities.get("subject") or tracker.get_slot("subject")
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        aspects = [r["name"][4:] for r in ranking if (r.get("name") or "").startswith("ask_")
+                   and r["name"][4:] in content.aspects()]
+        candidates = [(a, subject) for a in aspects[:2]] if subject else []
+        buttons = comp.suggestions(candidates, text)
+        msgs = replies().messages("clarify") if buttons else replies().messages("out_of_scope")
+        msgs[-1]["buttons"] = buttons or topic_buttons()
+        send(dispatcher, msgs)
+        return [SlotSet("misses", misses)]

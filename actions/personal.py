@@ -1,0 +1,32 @@
+"""action_personal_advice: general facts plus "your team can advise on your situation"."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.services import composer, latest, replies, send
+
+
+class ActionPersonalAdvice(Action):
+    def name(self) -> Text:
+        return "action_personal_advice"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        comp = composer()
+        if comp is None:
+            send(dispatcher, replies().messages("personal"))
+            return []
+        _, entities, text = latest(tracker)
+        subject = entities.get("subject")
+        if comp.is_prognosis_question(text) and subject in (None, "net", "prognosis", "treatment"):
+            general = comp.kb.answer("outlook", "prognosis")
+        elif subject:
+            general = comp.kb.answer("what_is", subject)
+        else:
+            general = None
+        send(dispatcher, comp.personal(general))
+        return [SlotSet("subject", subject)] if subject else []

@@ -1,0 +1,97 @@
+"""Rasa's REST channel with input checks, at the same URL (/webhooks/rest/webhook).
+
+- Not JSON, not an object, or a missing/odd sender id: HTTP 400 with a short reason.
+- Empty message: a polite prompt (no conversation turn is stored).
+- Over-long message: the safety triage still reads all of it, so an emergency gets the
+  emergency reply; otherwise a polite "please send a shorter question".
+- No patient text is ever logged (Rasa's stock channel logs it on errors).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.responses import Replies
+from bot.triage import Triage
+
+logger = logging.getLogger(__name__)
+MAX_CHARS = 2000          # a patient's question fits easily; longer is pasted text or abuse
+SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+EMERGENCY_LEVELS = {"emergency": "emergency", "crisis": "emergency_crisis"}
+
+
+def check_body(raw: bytes) -> tuple[dict | None, str | None]:
+    """(payload, None) or (None, reason for a 400). Pure, for tests."""
+    try:
+        body = json.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None, "body must be JSON: {\"sender\": \"...\", \"message\": \"...\"}"
+    if not isinstance(body, dict):
+        return None, "body must be a JSON object"
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not SENDER.match(sender):
+        return None, "sender must be 1-128 letters, digits or _.:@-"
+    if not isinstance(body.get("message", ""), str):
+        return None, "message must be a string"
+    if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
+        return None, "metadata must be an object"
+    return body, None
+
+
+class GuardedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def __init__(self) -> None:
+        self.replies = Replies()
+        self.triage = Triage.from_content()
+
+    def local_reply(self, text: str) -> list[dict] | None:
+        """A reply given here without a conversation turn, or None to pass the message on."""
+        if not text.strip():
+            return self.replies.messages("empty_message")
+        if len(text) > MAX_CHARS:
+            level = self.triage.check(text).level
+            return self.replies.messages(EMERGENCY_LEVELS.get(level, "too_long"))
+        return None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("guarded_rest_webhook", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request):
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request):
+            body, problem = check_body(request.body)
+            if problem:
+                return response.json({"error": problem}, status=400)
+            text = body.get("message") or ""
+            local = self.local_reply(text)
+            if local is not None:
+                return response.json([{"recipient_id": body["sender"], **m} for m in local])
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, body["sender"],
+                                                 input_channel=self.name(),
+                                                 metadata=body.get("metadata")))
+            except CancelledError:
+                logger.error("rest: message handling timed out")
+            except Exception as e:  # the patient still gets a reply; the log has no text
+                logger.error("rest: message handling failed: %s", type(e).__name__)
+            if not collector.messages:
+                return response.json([{"recipient_id": body["sender"], **m}
+                                      for m in self.replies.messages("kb_unavailable")])
+            return response.json(collector.messages)
+
+        return bp

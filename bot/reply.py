@@ -1,0 +1,59 @@
+"""Compose what the patient sees: answer, next step, source line. Plain Python, no Rasa."""
+from __future__ import annotations
+
+import re
+
+from bot import content
+from bot.knowledge import Answer, KnowledgeService
+from bot.responses import Replies, topic_payload
+from bot.source import source_spec
+
+
+class Composer:
+    def __init__(self, kb: KnowledgeService, replies: Replies):
+        self.kb, self.replies = kb, replies
+        self.source_short = source_spec()["source"]["short"]
+        words = content.load_yaml(content.CONTENT_DIR / "personal.yml")["prognosis_words"]
+        self._prognosis = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+    def footer(self, answer: Answer) -> dict:
+        """One message: the next step, then where the facts come from."""
+        step = self.replies.messages("next_step_prefix", next_step=answer.next_step)[0]["text"]
+        source = self.replies.messages(
+            "source_line", source=self.source_short,
+            passage=" and ".join(t.lower() for t in answer.passage_titles) or "treatment")[0]["text"]
+        return {"text": f"{step}\n{source}", "custom": {"answer_id": answer.id, "cites": list(answer.cites)}}
+
+    def answer(self, aspect: str, answer: Answer) -> list[dict]:
+        out = []
+        if not answer.exact:
+            phrase = content.aspects()[aspect]["phrase"].format(subject=self.kb.label(answer.subject))
+            out += self.replies.messages("not_covered_aspect", aspect=phrase)
+        out.append({"text": answer.text})
+        out.append(self.footer(answer))
+        return out
+
+    def not_covered(self, topic: str | None) -> list[dict]:
+        label = self.kb.label(topic) if topic else "that"
+        return self.replies.messages("not_covered", topic=label)
+
+    def is_prognosis_question(self, text: str) -> bool:
+        return bool(self._prognosis.search(text or ""))
+
+    def personal(self, general: Answer | None) -> list[dict]:
+        first, team = self.replies.messages("personal")
+        out = [first]
+        if general:
+            out.append({"text": general.text})
+        out.append(team)
+        return out
+
+    def suggestions(self, candidates: list[tuple[str, str]], text: str, limit: int = 2) -> list[dict]:
+        """Buttons for the likeliest (aspect, subject) answers, topped up by text search."""
+        buttons, seen = [], set()
+        found = [self.kb.answer(a, s) for a, s in candidates] + self.kb.search(text, limit=limit)
+        for ans in found:
+            if ans and ans.id not in seen:
+                seen.add(ans.id)
+                buttons.append({"title": ans.question, "payload": topic_payload(ans.aspect, ans.subject)})
+        return buttons[:limit]

@@ -1,0 +1,120 @@
+"""Start the action server, the Rasa server and the web page; stop all three on Ctrl-C.
+
+`make run` calls this; the end-to-end tests call it too, so they start the bot exactly as a
+user does. Ports and the optional API token come from the environment:
+  RASA_PORT (5005) ACTIONS_PORT (5055) WEB_PORT (8080) RASA_INTERFACE (127.0.0.1)
+  RASA_TOKEN: if set, Rasa's HTTP API is enabled and protected by this token; else it is off.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+from bot.settings import Settings
+
+MODEL = PROJECT_ROOT / "models" / "net-bot.tar.gz"
+BIN = Path(sys.executable).parent
+
+
+def quiet_env() -> dict:
+    env = dict(os.environ)
+    env.update(PYTHONPATH=str(PROJECT_ROOT), RASA_TELEMETRY_ENABLED="false",
+               TF_CPP_MIN_LOG_LEVEL="3", SQLALCHEMY_SILENCE_UBER_WARNING="1",
+               SANIC_HOST="127.0.0.1")  # the action server listens on localhost only
+    return env
+
+
+def commands(rasa_port: int, actions_port: int, web_port: int, interface: str, web: bool) -> dict:
+    settings = Settings.load()
+    rasa = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port),
+            "--interface", interface, "--endpoints", "endpoints.yml",
+            "--credentials", "credentials.yml", "--cors", *settings.cors_origins,
+            f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}"]
+    if os.environ.get("RASA_TOKEN"):
+        rasa += ["--enable-api", "--auth-token", os.environ["RASA_TOKEN"]]
+    cmds = {
+        "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+        "rasa": rasa,
+    }
+    if web:
+        cmds["web"] = [sys.executable, "-m", "bot.web.server", "--port", str(web_port),
+                       "--bot-url", f"http://localhost:{rasa_port}"]
+    return cmds
+
+
+def wait_until_up(url: str, procs: dict, timeout: float) -> float:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        for name, p in procs.items():
+            if p.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {p.returncode} while starting")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return time.monotonic() - t0
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop(procs: dict) -> None:
+    for p in procs.values():
+        if p.poll() is None:
+            p.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + 10
+    for p in procs.values():
+        try:
+            p.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--no-web", action="store_true", help="do not start the web page")
+    ap.add_argument("--timeout", type=float, default=120)
+    args = ap.parse_args(argv)
+    rasa_port = int(os.environ.get("RASA_PORT", 5005))
+    actions_port = int(os.environ.get("ACTIONS_PORT", 5055))
+    web_port = int(os.environ.get("WEB_PORT", 8080))
+    interface = os.environ.get("RASA_INTERFACE", "127.0.0.1")
+    if not MODEL.exists():
+        print(f"No trained model at {MODEL}. Run `make run` (it trains one).", file=sys.stderr)
+        return 2
+    (PROJECT_ROOT / "var").mkdir(exist_ok=True)
+    env = quiet_env()
+    procs = {}
+    t0 = time.monotonic()
+    try:
+        for name, cmd in commands(rasa_port, actions_port, web_port, interface, not args.no_web).items():
+            procs[name] = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env)
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", procs, args.timeout)
+        wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs, args.timeout)
+        print(f"\nNET education bot is ready ({time.monotonic() - t0:.1f} s to start).\n"
+              f"  Chat in a browser:  http://localhost:{web_port}/  (nurse page: /nurses)\n"
+              f"  REST channel:       http://localhost:{rasa_port}/webhooks/rest/webhook\n"
+              f"  Rasa HTTP API:      {'on (token required)' if os.environ.get('RASA_TOKEN') else 'off'}\n"
+              f"Press Ctrl-C to stop.\n", flush=True)
+        while all(p.poll() is None for p in procs.values()):
+            time.sleep(0.5)
+        failed = [n for n, p in procs.items() if p.poll() is not None]
+        print(f"{', '.join(failed)} stopped; stopping the rest.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, TimeoutError) as e:
+        print(f"start-up failed: {e}", file=sys.stderr)
+        return 1
+    finally:
+        stop(procs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

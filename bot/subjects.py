@@ -1,0 +1,71 @@
+"""Decide what a message is about, from the entity ruler's matches in a spaCy Doc.
+
+Plain Python (no Rasa): the Rasa component and the tests both use it.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from bot import content
+from bot.nlp import SUBJECT, UNCOVERED
+
+
+@dataclass(frozen=True)
+class Found:
+    subject: str | None = None           # the most specific covered subject named
+    uncovered: str | None = None         # a topic the source does not cover, if named
+    spans: tuple = field(default=())     # (start_char, end_char, label, id) of every match
+
+
+class SubjectResolver:
+    def __init__(self, vocab: dict | None = None, fuzzy_cutoff: float = 0.84):
+        vocab = vocab or content.subjects()
+        self.subjects = vocab["subjects"]
+        self.depth = {sid: self._depth(sid) for sid in self.subjects}
+        self.cutoff = fuzzy_cutoff
+        # Misspellings beyond those listed ("lanrotide", "everolimas"): only long, specific
+        # single-word names, so everyday words never fuzzy-match a drug.
+        self.fuzzy_names = {
+            n.lower(): sid for sid, s in self.subjects.items() if self.depth[sid] >= 3
+            for n in s["names"] if " " not in str(n) and len(str(n)) >= 7
+        }
+
+    def _depth(self, sid: str) -> int:
+        d, seen = 0, set()
+        while self.subjects[sid].get("parent") and sid not in seen:
+            seen.add(sid)
+            sid, d = self.subjects[sid]["parent"], d + 1
+        return d
+
+    def resolve(self, doc) -> Found:
+        spans, subjects, uncovered = [], [], None
+        covered_tokens = set()
+        for ent in doc.ents:
+            if ent.label_ not in (SUBJECT, UNCOVERED):
+                continue
+            spans.append((ent.start_char, ent.end_char, ent.label_, ent.ent_id_))
+            covered_tokens.update(range(ent.start, ent.end))
+            if ent.label_ == UNCOVERED:
+                uncovered = uncovered or ent.ent_id_
+            else:
+                subjects.append(ent.ent_id_)
+        for tok in doc:
+            if tok.i in covered_tokens or not tok.is_alpha or len(tok.text) < 6:
+                continue
+            hit = difflib.get_close_matches(tok.lower_, self.fuzzy_names, n=1, cutoff=self.cutoff)
+            if hit:
+                sid = self.fuzzy_names[hit[0]]
+                spans.append((tok.idx, tok.idx + len(tok.text), SUBJECT, sid))
+                subjects.append(sid)
+        # the deepest subject is the most specific; on a tie the first one named wins
+        best = max(subjects, key=lambda s: (self.depth[s], -subjects.index(s)), default=None)
+        return Found(subject=best, uncovered=uncovered, spans=tuple(spans))
+
+    def parents(self, sid: str) -> list[str]:
+        """sid, then its parent, grandparent... (the answer lookup chain)."""
+        chain = []
+        while sid and sid not in chain:
+            chain.append(sid)
+            sid = self.subjects.get(sid, {}).get("parent")
+        return chain

@@ -1,0 +1,434 @@
+/*
+ * NET information chat widget. Self-hosted: no CDN, no tracking, no external fonts, no cookies.
+ *
+ * Embed with one tag (widget.css is loaded from the same place as this script):
+ *   <script src="/widget.js" data-bot-url="http://localhost:5005" data-clinic-name="..."
+ *           data-nurse-line="..." data-primary-color="#005eb8" defer></script>
+ * Optional: data-team-name, data-nurse-hours, data-emergency-number (default 999), data-timeout-ms.
+ *
+ * Talks to Rasa's REST channel: POST {bot-url}/webhooks/rest/webhook {sender, message, metadata}.
+ * The sender id and the transcript live in sessionStorage only (gone when the tab closes).
+ * Server text is only ever put into the page as text nodes; http(s) URLs become links.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript || document.querySelector("script[src*='widget.js'][data-bot-url]");
+  if (!script || window.__netChatWidget) return;
+  window.__netChatWidget = true;
+
+  var ds = script.dataset;
+  var ORIGIN = new URL(script.src, location.href).origin;
+  var DEFAULT_COLOR = "#005eb8";
+  var cfg = {
+    botUrl: (ds.botUrl || "http://localhost:5005").replace(/\/+$/, ""),
+    clinic: ds.clinicName || "the hospital",
+    team: ds.teamName || "NET team",
+    nurseLine: ds.nurseLine || "",
+    nurseHours: ds.nurseHours || "",
+    emergency: ds.emergencyNumber || "999",
+    color: pickColor(ds.primaryColor),
+    timeoutMs: parseInt(ds.timeoutMs, 10) > 0 ? parseInt(ds.timeoutMs, 10) : 10000
+  };
+  var KEY = { sender: "netChat.sender", log: "netChat.transcript", open: "netChat.open" };
+  var MAX_ITEMS = 200;
+  var store = safeStorage();
+
+  // ---------- colour: white text on the primary colour must reach 4.5:1 ----------
+  function luminance(hex) {
+    var h = hex.length === 4 ? hex.replace(/[0-9a-f]/gi, "$&$&").slice(1) : hex.slice(1);
+    return [0, 2, 4].map(function (i) {
+      var c = parseInt(h.substr(i, 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    }).reduce(function (sum, c, i) { return sum + c * [0.2126, 0.7152, 0.0722][i]; }, 0);
+  }
+  function pickColor(value) {
+    if (!/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(value || "")) return DEFAULT_COLOR;
+    if (1.05 / (luminance(value) + 0.05) < 4.5) {
+      if (window.console) console.warn("NET chat: data-primary-color " + value + " is too light for white text; using " + DEFAULT_COLOR);
+      return DEFAULT_COLOR;
+    }
+    return value;
+  }
+
+  // ---------- storage and ids ----------
+  function safeStorage() {
+    try {
+      var s = window.sessionStorage;
+      s.setItem("netChat.test", "1");
+      s.removeItem("netChat.test");
+      return s;
+    } catch (e) {
+      var mem = {};
+      return {
+        getItem: function (k) { return Object.prototype.hasOwnProperty.call(mem, k) ? mem[k] : null; },
+        setItem: function (k, v) { mem[k] = String(v); },
+        removeItem: function (k) { delete mem[k]; }
+      };
+    }
+  }
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var hex = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return hex.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+  }
+  function loadState() {
+    var state = null;
+    try { state = JSON.parse(store.getItem(KEY.log) || "null"); } catch (e) { state = null; }
+    if (!state || !Array.isArray(state.items)) state = { greeted: false, items: [] };
+    var sender = store.getItem(KEY.sender);
+    if (!sender) { sender = newId(); store.setItem(KEY.sender, sender); }
+    return { sender: sender, greeted: !!state.greeted, items: state.items.filter(validItem) };
+  }
+  function saveState() {
+    state.items = state.items.slice(-MAX_ITEMS);
+    try { store.setItem(KEY.log, JSON.stringify({ greeted: state.greeted, items: state.items })); } catch (e) { /* full */ }
+  }
+  function validItem(it) { return it && typeof it.text === "string" && /^(user|bot|note|error)$/.test(it.who); }
+
+  // ---------- DOM helpers (text only; never innerHTML with data) ----------
+  function el(tag, cls, text) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text != null) n.textContent = text;
+    return n;
+  }
+  function icon(pathD) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var p = document.createElementNS(ns, "path");
+    p.setAttribute("d", pathD);
+    svg.appendChild(p);
+    return svg;
+  }
+  var URL_RE = /https?:\/\/[^\s<>"'`]+/gi;
+  function appendLinkified(parent, text) {
+    var last = 0, m;
+    URL_RE.lastIndex = 0;
+    while ((m = URL_RE.exec(text))) {
+      var raw = m[0], trail = "";
+      while (/[.,;:!?)\]}'"]$/.test(raw)) { trail = raw.slice(-1) + trail; raw = raw.slice(0, -1); }
+      parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var href = null;
+      try { var u = new URL(raw); if (u.protocol === "http:" || u.protocol === "https:") href = u.href; } catch (e) { href = null; }
+      if (href) {
+        var a = el("a", "netw-link", raw);
+        a.href = href;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        a.appendChild(el("span", "netw-sr", " (opens in a new tab)"));
+        parent.appendChild(a);
+      } else {
+        parent.appendChild(document.createTextNode(raw));
+      }
+      parent.appendChild(document.createTextNode(trail));
+      last = m.index + m[0].length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // ---------- build the widget ----------
+  var state = loadState();
+  var generation = 0;        // bumps on "Clear conversation": late replies of the old one are dropped
+  var queue = Promise.resolve();
+  var pending = 0;
+
+  var root = el("aside", "netw");
+  root.setAttribute("aria-label", "NET information chat");
+  root.hidden = true;        // shown once widget.css has loaded, so nothing flashes unstyled
+  root.style.setProperty("--netw-primary", cfg.color);
+
+  var launcher = el("button", "netw-launcher");
+  launcher.type = "button";
+  launcher.setAttribute("aria-haspopup", "dialog");
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-controls", "netw-dialog");
+  launcher.appendChild(icon("M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"));
+  launcher.appendChild(el("span", null, "Ask about NETs"));
+
+  var dialog = el("div", "netw-dialog");
+  dialog.id = "netw-dialog";
+  dialog.setAttribute("role", "dialog");
+  dialog.setAttribute("aria-label", "NET information chat");
+  dialog.hidden = true;
+
+  var header = el("div", "netw-header");
+  var title = el("h2", "netw-title", "NET information chat");
+  var closeBtn = el("button", "netw-icon-btn");
+  closeBtn.type = "button";
+  closeBtn.setAttribute("aria-label", "Close chat");
+  closeBtn.appendChild(icon("M6 6l12 12M18 6L6 18"));
+  header.appendChild(title);
+  header.appendChild(closeBtn);
+
+  var bar = el("div", "netw-bar");
+  var emergency = el("p", "netw-emergency", "Emergency? Call ");
+  var tel = el("a", "netw-tel", cfg.emergency);
+  tel.href = "tel:" + cfg.emergency.replace(/[^0-9+]/g, "");
+  emergency.appendChild(tel);
+  var clearBtn = el("button", "netw-secondary", "Clear conversation");
+  clearBtn.type = "button";
+  bar.appendChild(emergency);
+  bar.appendChild(clearBtn);
+
+  var log = el("div", "netw-log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-label", "Conversation");
+  log.tabIndex = 0;          // scrollable, so reachable and scrollable by keyboard
+
+  var typing = el("div", "netw-typing");
+  typing.setAttribute("role", "status");
+
+  var form = el("form", "netw-form");
+  form.noValidate = true;
+  var label = el("label", "netw-label", "Type your question");
+  label.htmlFor = "netw-input";
+  var row = el("div", "netw-row");
+  var input = el("input", "netw-input");
+  input.id = "netw-input";
+  input.type = "text";
+  input.autocomplete = "off";
+  input.maxLength = 500;
+  input.setAttribute("enterkeyhint", "send");
+  var sendBtn = el("button", "netw-send", "Send");
+  sendBtn.type = "submit";
+  row.appendChild(input);
+  row.appendChild(sendBtn);
+  form.appendChild(label);
+  form.appendChild(row);
+
+  [header, bar, log, typing, form].forEach(function (n) { dialog.appendChild(n); });
+  root.appendChild(launcher);
+  root.appendChild(dialog);
+
+  // ---------- messages ----------
+  function welcomeText() {
+    var text = "Hello. This chat gives general information about neuroendocrine tumours (NETs) from the " +
+      cfg.team + " at " + cfg.clinic + ". It is not medical advice about your own care.";
+    if (cfg.nurseLine) text += " To talk about your care, call the NET nurse line on " + cfg.nurseLine +
+      (cfg.nurseHours ? " (" + cfg.nurseHours + ")" : "") + ".";
+    return text + " If it is an emergency, call " + cfg.emergency + " now.";
+  }
+  function errorText() {
+    var text = "Sorry, the chat is not working at the moment, so I could not answer.";
+    if (cfg.nurseLine) text += " Please call the " + cfg.clinic + " NET nurse line on " + cfg.nurseLine +
+      (cfg.nurseHours ? " (" + cfg.nurseHours + ")" : "") + ", or try again later.";
+    else text += " Please contact your NET team, or try again later.";
+    return text + " If it is an emergency, call " + cfg.emergency + ".";
+  }
+  var WHO = { user: "You said: ", bot: "Chat said: ", note: "", error: "Problem: " };
+  function renderItem(item) {
+    var rowEl = el("div", "netw-msg netw-msg--" + item.who);
+    var bubble = el("div", "netw-bubble");
+    if (WHO[item.who]) bubble.appendChild(el("span", "netw-sr", WHO[item.who]));
+    if (item.who === "bot" || item.who === "error") appendLinkified(bubble, item.text);
+    else bubble.appendChild(document.createTextNode(item.text));
+    if (item.text) rowEl.appendChild(bubble);
+    if (item.buttons && item.buttons.length) {
+      var group = el("div", "netw-buttons");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", "Suggested questions");
+      item.buttons.forEach(function (b) {
+        var btn = el("button", "netw-choice", b.title);
+        btn.type = "button";
+        btn.addEventListener("click", function () {
+          send(b.payload, { display: b.title });
+          input.focus();
+        });
+        group.appendChild(btn);
+      });
+      rowEl.appendChild(group);
+    }
+    log.appendChild(rowEl);
+    return rowEl;
+  }
+  function renderAll() {
+    log.textContent = "";
+    renderItem({ who: "note", text: welcomeText() });
+    state.items.forEach(renderItem);
+    log.scrollTop = log.scrollHeight;
+  }
+  function addItem(item) {
+    state.items.push(item);
+    saveState();
+    var rowEl = renderItem(item);
+    // Show the start of a new answer; short ones simply scroll to the end.
+    var bottom = log.scrollHeight - log.clientHeight;
+    log.scrollTop = item.who === "user" ? bottom : Math.min(bottom, rowEl.offsetTop - 8);
+  }
+  function cleanReply(m) {
+    if (!m || typeof m !== "object") return null;
+    var text = typeof m.text === "string" ? m.text : "";
+    if (!text && m.custom && typeof m.custom.text === "string") text = m.custom.text;
+    var buttons = (Array.isArray(m.buttons) ? m.buttons : []).filter(function (b) {
+      return b && typeof b.title === "string" && b.title.trim() && typeof b.payload === "string";
+    }).slice(0, 12).map(function (b) { return { title: b.title, payload: b.payload }; });
+    return text.trim() || buttons.length ? { who: "bot", text: text, buttons: buttons } : null;
+  }
+
+  // ---------- talking to Rasa ----------
+  function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
+  function postOnce(message, metadata) {
+    var ctrl = new AbortController();
+    var timer = setTimeout(function () { ctrl.abort(); }, cfg.timeoutMs);
+    return fetch(cfg.botUrl + "/webhooks/rest/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: message, metadata: metadata }),
+      signal: ctrl.signal, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer"
+    }).then(function (res) {
+      if (!res.ok) { var err = new Error("HTTP " + res.status); err.retry = res.status >= 500; throw err; }
+      return res.json();
+    }).then(function (data) {
+      if (!Array.isArray(data)) throw new Error("unexpected reply");
+      return data;
+    }).catch(function (err) {
+      if (err.retry === undefined) err.retry = true;   // network error, timeout, broken JSON
+      throw err;
+    }).finally(function () { clearTimeout(timer); });
+  }
+  function postWithRetry(message, metadata) {
+    return postOnce(message, metadata).catch(function (err) {
+      if (!err.retry) throw err;
+      return sleep(700).then(function () { return postOnce(message, metadata); });
+    });
+  }
+  function setTyping(on) {
+    typing.textContent = "";
+    if (on) {
+      typing.appendChild(el("span", "netw-dots"));
+      typing.appendChild(document.createTextNode("Finding an answer…"));
+    }
+  }
+  // Send a message. opts.display: what the patient's bubble shows (none for payloads sent for them).
+  function send(message, opts) {
+    opts = opts || {};
+    if (opts.display) addItem({ who: "user", text: opts.display });
+    var gen = generation;
+    var metadata = { channel: "web-widget" };
+    if (opts.topic) metadata.deep_link_topic = opts.topic;
+    pending += 1;
+    setTyping(true);
+    queue = queue.then(function () {
+      if (gen !== generation) return null;
+      return postWithRetry(message, metadata).then(function (replies) {
+        if (gen !== generation) return;
+        var items = replies.map(cleanReply).filter(Boolean);
+        if (!items.length) items = [{ who: "error", text: errorText() }];
+        items.forEach(addItem);
+      }, function () {
+        if (gen !== generation) return;
+        if (opts.onFail) opts.onFail();
+        addItem({ who: "error", text: errorText() });
+      });
+    }).finally(function () {
+      pending -= 1;
+      if (pending <= 0) { pending = 0; setTyping(false); }
+    });
+  }
+  function greetOnce() {
+    if (state.greeted || state.items.length) return;
+    state.greeted = true;
+    saveState();
+    send("/greet", { onFail: function () { state.greeted = false; saveState(); } });
+  }
+
+  // ---------- open, close, clear ----------
+  function isOpen() { return !dialog.hidden; }
+  function open(moveFocus) {
+    dialog.hidden = false;
+    launcher.hidden = true;
+    launcher.setAttribute("aria-expanded", "true");
+    root.classList.add("netw--open");
+    store.setItem(KEY.open, "1");
+    log.scrollTop = log.scrollHeight;
+    if (moveFocus !== false) input.focus();
+  }
+  function close() {
+    dialog.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute("aria-expanded", "false");
+    root.classList.remove("netw--open");
+    store.removeItem(KEY.open);
+    launcher.focus();
+  }
+  function clearConversation() {
+    generation += 1;
+    store.removeItem(KEY.log);
+    store.removeItem(KEY.sender);
+    state = loadState();
+    pending = 0;
+    setTyping(false);
+    renderAll();
+    input.value = "";
+    input.focus();
+    greetOnce();
+  }
+
+  launcher.addEventListener("click", function () { open(true); greetOnce(); });
+  closeBtn.addEventListener("click", close);
+  clearBtn.addEventListener("click", clearConversation);
+  dialog.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" || e.key === "Esc") { e.preventDefault(); close(); }
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value.trim();
+    if (!text) { input.focus(); return; }
+    input.value = "";
+    send(text, { display: text });
+  });
+
+  // ---------- deep links: ?topic=<id> opens the chat on one answer ----------
+  function takeTopicParam() {
+    var params = new URLSearchParams(location.search);
+    var id = params.get("topic");
+    if (!id) return null;
+    params.delete("topic");   // a reload must not ask again
+    var qs = params.toString();
+    try { history.replaceState(history.state, "", location.pathname + (qs ? "?" + qs : "") + location.hash); } catch (e) { /* ignore */ }
+    return id;
+  }
+  function startTopic(id) {
+    open(true);
+    fetch(ORIGIN + "/topics.json", { credentials: "omit", cache: "no-cache" })
+      .then(function (res) { if (!res.ok) throw new Error("HTTP " + res.status); return res.json(); })
+      .then(function (data) {
+        var topic = (data && Array.isArray(data.topics) ? data.topics : []).filter(function (t) { return t.id === id; })[0];
+        if (!topic || typeof topic.payload !== "string") { greetOnce(); return; }
+        state.greeted = true;
+        addItem({ who: "note", text: "Topic: " + topic.title });
+        send(topic.payload, { topic: topic.id });
+      })
+      .catch(function () { greetOnce(); });
+  }
+
+  function start() {
+    root.hidden = false;
+    renderAll();
+    var topicId = takeTopicParam();
+    if (topicId) startTopic(topicId);
+    else if (store.getItem(KEY.open)) { open(false); greetOnce(); }
+  }
+  function mount() {
+    document.body.appendChild(root);
+    if (document.querySelector("link[data-netw-css]")) { start(); return; }
+    var css = el("link");
+    css.rel = "stylesheet";
+    css.href = ORIGIN + "/widget.css";
+    css.setAttribute("data-netw-css", "");
+    var started = false;
+    var go = function () { if (!started) { started = true; start(); } };
+    css.addEventListener("load", go);
+    css.addEventListener("error", go);
+    setTimeout(go, 3000);
+    document.head.appendChild(css);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
+  else mount();
+})();
