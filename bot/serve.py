@@ -31,7 +31,8 @@ def quiet_env() -> dict:
     return env
 
 
-def commands(rasa_port: int, actions_port: int, web_port: int, interface: str, web: bool) -> dict:
+def commands(rasa_port: int, actions_port: int, web_port: int, interface: str, web: bool,
+             actions: bool = True) -> dict:
     settings = Settings.load()
     rasa = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port),
             "--interface", interface, "--endpoints", "endpoints.yml",
@@ -39,10 +40,10 @@ def commands(rasa_port: int, actions_port: int, web_port: int, interface: str, w
             f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}"]
     if os.environ.get("RASA_TOKEN"):
         rasa += ["--enable-api", "--auth-token", os.environ["RASA_TOKEN"]]
-    cmds = {
-        "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-        "rasa": rasa,
-    }
+    cmds = {"rasa": rasa}
+    if actions:
+        cmds["actions"] = [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                           "--port", str(actions_port)]
     if web:
         cmds["web"] = [sys.executable, "-m", "bot.web.server", "--port", str(web_port),
                        "--bot-url", f"http://localhost:{rasa_port}"]
@@ -79,6 +80,8 @@ def stop(procs: dict) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-web", action="store_true", help="do not start the web page")
+    ap.add_argument("--no-actions", action="store_true",
+                    help="do not start the action server (to prove safety replies do not need it)")
     ap.add_argument("--timeout", type=float, default=120)
     args = ap.parse_args(argv)
     rasa_port = int(os.environ.get("RASA_PORT", 5005))
@@ -90,13 +93,16 @@ def main(argv=None) -> int:
         return 2
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
     env = quiet_env()
+    env["ACTIONS_PORT"] = str(actions_port)  # endpoints.yml reads it
     procs = {}
     t0 = time.monotonic()
     try:
-        for name, cmd in commands(rasa_port, actions_port, web_port, interface, not args.no_web).items():
+        for name, cmd in commands(rasa_port, actions_port, web_port, interface,
+                                  not args.no_web, not args.no_actions).items():
             procs[name] = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env)
         wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", procs, args.timeout)
-        wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs, args.timeout)
+        if not args.no_actions:
+            wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs, args.timeout)
         print(f"\nNET education bot is ready ({time.monotonic() - t0:.1f} s to start).\n"
               f"  Chat in a browser:  http://localhost:{web_port}/  (nurse page: /nurses)\n"
               f"  REST channel:       http://localhost:{rasa_port}/webhooks/rest/webhook\n"

@@ -87,7 +87,7 @@
   }
   function validItem(it) { return it && typeof it.text === "string" && /^(user|bot|note|error)$/.test(it.who); }
 
-  // ---------- DOM helpers (text only; never innerHTML with data) ----------
+  // ---------- DOM helpers: data goes in as text nodes only, never parsed as HTML ----------
   function el(tag, cls, text) {
     var n = document.createElement(tag);
     if (cls) n.className = cls;

@@ -1,0 +1,73 @@
+"""Start the bot exactly as `make run` does (bot.serve), on spare ports, for HTTP tests."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from bot import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, actions: bool = True):
+        self.rasa_port, self.actions_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.actions = actions
+        self.proc = None
+
+    def start(self, timeout: float = 180) -> float:
+        env = dict(os.environ, RASA_PORT=str(self.rasa_port), ACTIONS_PORT=str(self.actions_port),
+                   WEB_PORT=str(free_port()))
+        cmd = [sys.executable, "-m", "bot.serve", "--no-web"] + ([] if self.actions else ["--no-actions"])
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        self.log = []
+        for line in self.proc.stdout:  # the launcher prints "is ready" once both answer
+            self.log.append(line)
+            if "is ready" in line:
+                return time.monotonic() - t0
+            if time.monotonic() - t0 > timeout:
+                break
+        self.stop()
+        raise RuntimeError("bot did not start:\n" + "".join(self.log[-40:]))
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+
+    def post_raw(self, body: bytes, timeout: float = 30) -> tuple[int, object]:
+        req = urllib.request.Request(self.url + "/webhooks/rest/webhook", data=body,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return r.status, json.loads(r.read() or b"[]")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode(errors="replace")
+
+    def say(self, sender: str, text: str) -> list[dict]:
+        status, body = self.post_raw(json.dumps({"sender": sender, "message": text}).encode())
+        assert status == 200, body
+        return body
+
+
+def text_of(messages: list[dict]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)

@@ -1,0 +1,114 @@
+"""Each action against tracker fixtures: the exact events returned and what is said."""
+import asyncio
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswer
+from actions.miss import ActionHandleMiss
+from actions.personal import ActionPersonalAdvice
+
+
+def run(action, tracker):
+    d = CollectingDispatcher()
+    events = asyncio.run(action.run(d, tracker, {}))
+    return events, d.messages
+
+
+def texts(messages):
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def answer_id(messages):
+    ids = [m["custom"]["answer_id"] for m in messages if (m.get("custom") or {}).get("answer_id")]
+    return ids[0] if ids else None
+
+
+def slot(name, value):
+    return {"event": "slot", "timestamp": None, "name": name, "value": value}
+
+
+def test_answer_sets_subject_and_cites_source(tracker, kb):
+    events, msgs = run(ActionAnswer(), tracker("what_is_lanreotide"))
+    assert events == [slot("subject", "lanreotide"), slot("misses", 0.0)]
+    assert answer_id(msgs) == kb.answer("what_is", "lanreotide").id
+    assert "lanreotide" in texts(msgs).lower()
+    assert "Next step:" in texts(msgs) and "Source:" in texts(msgs)
+
+
+def test_follow_up_uses_subject_in_context(tracker, kb):
+    events, msgs = run(ActionAnswer(), tracker("followup_how_often"))
+    assert events == [slot("subject", "lanreotide"), slot("misses", 0.0)]
+    assert "3–4 weeks" in texts(msgs)
+
+
+def test_follow_up_how_checked_is_echo(tracker):
+    events, msgs = run(ActionAnswer(), tracker("followup_diagnosed_chd"))
+    assert events == [slot("subject", "chd"), slot("misses", 0.0)]
+    assert "echo" in texts(msgs).lower()
+
+
+def test_uncovered_topic_says_so_and_keeps_subject(tracker):
+    events, msgs = run(ActionAnswer(), tracker("side_effects"))
+    assert events == [slot("misses", 0.0)]
+    body = texts(msgs).lower()
+    assert "does not cover side effects" in body and "nurse" in body
+
+
+def test_no_subject_asks_which_topic(tracker):
+    events, msgs = run(ActionAnswer(), tracker("no_subject"))
+    assert events == [slot("misses", 0.0)]
+    assert msgs[-1]["buttons"], "offers topic buttons"
+
+
+def test_aspect_default_subject(tracker, kb):
+    events, msgs = run(ActionAnswer(), tracker("outlook_default"))
+    assert events == [slot("subject", "prognosis"), slot("misses", 0.0)]
+    assert answer_id(msgs) == kb.answer("outlook", "prognosis").id
+
+
+def test_personal_prognosis_gives_general_outlook_and_team(tracker, kb):
+    events, msgs = run(ActionPersonalAdvice(), tracker("personal_prognosis"))
+    assert events == []
+    body = texts(msgs)
+    assert kb.answer("outlook", "prognosis").text in body
+    assert "team can advise on your own situation" in body
+
+
+def test_personal_dose_never_answers_yes_or_no(tracker):
+    events, msgs = run(ActionPersonalAdvice(), tracker("personal_dose"))
+    assert events == [slot("subject", "octreotide")]
+    body = texts(msgs)
+    assert "cannot tell you what is right for you" in body
+    assert not any(body.lower().startswith(w) for w in ("yes", "no"))
+
+
+def test_first_miss_off_topic_redirects(tracker):
+    events, msgs = run(ActionHandleMiss(), tracker("out_of_scope"))
+    assert events == [slot("misses", 1.0)]
+    assert "only help with questions about NET" in texts(msgs)
+    assert msgs[-1]["buttons"]
+
+
+def test_second_miss_offers_the_nurse(tracker):
+    events, msgs = run(ActionHandleMiss(), tracker("out_of_scope_second"))
+    assert events == [slot("misses", 0.0)]
+    from bot.settings import Settings
+    assert Settings.load().nurse_line in texts(msgs)
+
+
+def test_fallback_offers_two_likeliest(tracker, kb):
+    events, msgs = run(ActionHandleMiss(), tracker("fallback_with_subject"))
+    assert events == [slot("misses", 1.0)]
+    payloads = [b["payload"] for b in msgs[-1]["buttons"]]
+    assert payloads[0] == '/ask_how_often{"subject":"lanreotide"}'
+    assert len(payloads) == 2
+
+
+def test_actions_degrade_politely_without_knowledge_base(tracker, monkeypatch):
+    import actions.services as services
+    monkeypatch.setattr(services, "composer", lambda: None)
+    monkeypatch.setattr("actions.answer.composer", lambda: None)
+    events, msgs = run(ActionAnswer(), tracker("what_is_lanreotide"))
+    assert events == []
+    assert "cannot look that up" in texts(msgs)

@@ -1,0 +1,67 @@
+"""One settings file: a changed number reaches every escalation message."""
+import re
+
+import pytest
+import yaml
+
+from bot import content
+from bot.responses import Replies, render_domain
+from bot.settings import Settings, SettingsError
+
+ESCALATIONS = ["emergency", "emergency_crisis", "symptom", "distress", "kb_unavailable", "too_long"]
+
+
+@pytest.fixture
+def changed(tmp_path):
+    raw = yaml.safe_load(open(content.PROJECT_ROOT / "config" / "settings.yml"))
+    raw["phones"].update(emergency="112", urgent_advice="0300 TEST", crisis_line="Crisisline 0800 TEST")
+    raw["clinic"].update(nurse_line="0111 222 3333", nurse_hours="weekdays 8 to 6")
+    path = tmp_path / "settings.yml"
+    path.write_text(yaml.safe_dump(raw))
+    return Settings.load(path)
+
+
+def all_text(replies: Replies) -> dict:
+    return {name: "\n".join(m["text"] for m in replies.messages(name, topic="x", aspect="x",
+                                                                  next_step="x", source="x", passage="x"))
+            for name in replies.spec}
+
+
+def test_changed_numbers_reach_every_escalation(changed):
+    texts = all_text(Replies(changed))
+    for name in ["emergency", "emergency_crisis", "kb_unavailable", "too_long", "symptom", "distress"]:
+        assert "112" in texts[name], name
+    assert "Crisisline 0800 TEST" in texts["emergency_crisis"]
+    for name in ["symptom", "distress", "not_covered", "personal", "out_of_scope_again",
+                 "bot_challenge", "goodbye", "kb_unavailable"]:
+        assert "0111 222 3333" in texts[name], name
+    assert "0300 TEST" in texts["symptom"]
+
+
+def test_no_number_is_hard_coded(changed):
+    default = Settings.load()
+    for name, text in all_text(Replies(changed)).items():
+        for old in {default.emergency, default.urgent_advice, default.nurse_line, "116 123"}:
+            assert old not in text, f"{name} still says {old}"
+
+
+def test_domain_responses_use_settings(changed, tmp_path):
+    out = tmp_path / "domain" / "responses.yml"
+    render_domain(out, Replies(changed))
+    doc = yaml.safe_load(out.read_text())
+    first = doc["responses"]["utter_emergency"][0]["text"]
+    assert first.startswith("Call 112 now")
+
+
+def test_answers_carry_no_phone_numbers():
+    for a in content.answers():
+        assert not re.search(r"\d{3}", a["next_step"]), a["id"]
+
+
+def test_missing_settings_is_a_clear_error(tmp_path):
+    with pytest.raises(SettingsError, match="missing"):
+        Settings.load(tmp_path / "none.yml")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("clinic: {name: X}\n")
+    with pytest.raises(SettingsError, match="nurse_line"):
+        Settings.load(bad)
