@@ -228,6 +228,16 @@ def test_reading_grade(answers, glossary):
     assert not problems, "\n".join(problems)
 
 
+def test_answers_are_short(answers):
+    """2–5 sentences: a patient on a phone reads the whole answer."""
+    bad = []
+    for a in answers:
+        n = len([s for s in re.split(r"[.!?]+", a["text"]) if re.search(r"[A-Za-z]", s)])
+        if not 2 <= n <= 5:
+            bad.append(f"{a['id']}: {n} sentences")
+    assert not bad, "\n".join(bad)
+
+
 # ---------------------------------------------------------------- safety
 
 def test_next_step_names_the_care_team(answers):
@@ -266,21 +276,6 @@ def test_terms_and_numbers_are_in_cited_passages(answers, passages):
             bad = ungrounded(a[part], cited, terms, groups)
             if bad:
                 problems.append(f"{a['id']} {part}: {bad} not in cited passages {a['cites']}")
-    assert not problems, "\n".join(problems)
-
-
-def test_every_cited_passage_is_used(answers, passages):
-    """Each answer cites only passages it needs: at least one content word of the answer
-    (4+ letters, not a stop word) appears in each cited passage."""
-    stop = {"that", "this", "with", "have", "from", "they", "when", "your", "what", "more",
-            "some", "most", "many", "also", "which", "their", "there", "been", "does", "about"}
-    problems = []
-    for a in answers:
-        mine = {w for w in words(a["text"]) if len(w) >= 4 and w not in stop}
-        for c in a["cites"]:
-            pool = {w for w in words(passages[c]["text"]) if len(w) >= 4 and w not in stop}
-            if not any(word_matches(w, pool) for w in mine):
-                problems.append(f"{a['id']}: cites {c} but shares no word with it")
     assert not problems, "\n".join(problems)
 
 
