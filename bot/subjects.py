@@ -24,6 +24,8 @@ class SubjectResolver:
         self.subjects = vocab["subjects"]
         self.depth = {sid: self._depth(sid) for sid in self.subjects}
         self.cutoff = fuzzy_cutoff
+        # words that name a subject but also carry the kind of question ("outlook")
+        self.unmasked = {sid for sid, s in self.subjects.items() if s.get("mask") is False}
         # Misspellings beyond those listed ("lanrotide", "everolimas"): only long, specific
         # single-word names, so everyday words never fuzzy-match a drug.
         self.fuzzy_names = {

@@ -41,8 +41,8 @@ class SubjectExtractor(GraphComponent, EntityExtractorMixin):
 
     def _mask(self, message: Message, spans) -> None:
         for tok in message.get(TOKENS_NAMES[TEXT]) or []:
-            for start, end, label, _ in spans:
-                if tok.start < end and tok.end > start:
+            for start, end, label, sid in spans:
+                if sid not in self.resolver.unmasked and tok.start < end and tok.end > start:
                     tok.lemma = MASK[label]
 
     def _resolve(self, message: Message):

@@ -104,12 +104,14 @@ class Widget:
 
 @pytest.fixture
 def browser_page(chromium):
-    """A fresh desktop-sized page (own sessionStorage); records JS errors and dialogs."""
+    """A fresh desktop-sized page (own sessionStorage); records JS errors, console errors, dialogs."""
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.js_errors = []
     page.dialogs = []
+    page.console_errors = []
     page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
 
     def on_dialog(dialog):
         page.dialogs.append(dialog.message)

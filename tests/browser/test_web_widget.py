@@ -51,7 +51,7 @@ def test_open_ask_and_read_the_answer(widget, fake_rasa):
     assert links.get_attribute("target") == "_blank"
     expect(answer).to_contain_text("javascript:alert(1) stay text")
     expect(page.locator(".netw-typing")).to_be_empty()
-    assert page.js_errors == []
+    assert page.js_errors == [] and page.console_errors == []   # no CSP or network complaint either
 
 
 def test_topic_button_sends_payload_and_shows_its_title(widget, fake_rasa):
@@ -101,6 +101,7 @@ def test_deep_link_starts_on_the_topic(widget, fake_rasa):
     assert widget.user_texts() == []                  # the payload is not shown as patient text
     assert "/ask_" not in page.locator(".netw-log").inner_text()
     expect(page.locator(".netw-msg--note").filter(has_text="Topic: Carcinoid heart disease")).to_be_visible()
+    assert page.console_errors == []
     expect(widget.input).to_be_focused()
     assert "topic=" not in page.url                   # a reload does not ask again
     page.reload()
@@ -123,6 +124,8 @@ def test_keyboard_only_from_launcher_to_answer(widget, fake_rasa):
             break
     else:
         pytest.fail("Tab never reached the chat launcher")
+    ring = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+    assert "rgb(255, 235, 59)" in ring                      # the focus indicator shows
     page.keyboard.press("Enter")
     expect(widget.dialog).to_be_visible()
     expect(widget.input).to_be_focused()
@@ -138,6 +141,7 @@ def test_keyboard_only_from_launcher_to_answer(widget, fake_rasa):
         page.keyboard.press("Shift+Tab")
     else:
         pytest.fail("Shift+Tab never reached a suggested question")
+    assert "rgb(255, 235, 59)" in page.evaluate("getComputedStyle(document.activeElement).boxShadow")
     page.keyboard.press("Enter")
     expect(page.locator(".netw-msg--bot").filter(has_text=INJECTIONS_ANSWER)).to_be_visible()
 
@@ -179,3 +183,28 @@ def test_hostile_bot_text_is_shown_as_text(widget, fake_rasa):
     page.reload()                                                 # and again from sessionStorage
     expect(page.locator(".netw-msg--bot .netw-bubble")).to_have_text("Chat said: " + XSS_TEXT)
     assert page.locator(".netw img").count() == 0 and page.dialogs == []
+
+
+def test_typing_indicator_while_waiting(widget, fake_rasa):
+    page = widget.goto().open().page
+    expect(page.get_by_role("button", name="Your injections")).to_be_visible()
+    fake_rasa.mode = "slow"
+    widget.ask("lanreotide")
+    status = page.get_by_role("status")
+    expect(status).to_have_text("Finding an answer…")
+    expect(page.locator(".netw-msg--bot").filter(has_text="every 4 weeks")).to_be_visible()
+    expect(status).to_be_empty()
+
+
+def test_network_failure_retries_once_then_gives_the_nurse_line(widget, fake_rasa):
+    attempts = []
+
+    def drop(route):
+        attempts.append(route.request.post_data_json["message"])
+        route.abort("connectionreset")
+
+    widget.page.route(fake_rasa.url + "/webhooks/rest/webhook", drop)
+    page = widget.goto().open().page
+    expect(page.locator(".netw-msg--error")).to_contain_text(NURSE_LINE)
+    assert attempts == ["/greet", "/greet"]
+    assert fake_rasa.messages() == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 XSS_TEXT = "<img src=x onerror=alert(1)> and <script>window.__pwned = 1</script>"
@@ -31,7 +32,8 @@ OUTLOOK_ANSWER = "The outlook depends on the type and grade of the tumour."
 class FakeRasa:
     """Answers POST /webhooks/rest/webhook like Rasa's REST channel, with canned replies.
 
-    mode: "ok" (canned answers), "fail" (HTTP 500 every time), "xss" (a hostile text reply).
+    mode: "ok" (canned answers), "slow" (the same after 1 s), "fail" (HTTP 500 every time),
+    "xss" (a hostile text reply).
     received: every JSON body posted, in order.
     """
 
@@ -83,6 +85,8 @@ class FakeRasa:
         self.thread.start()
 
     def reply(self, message: str):
+        if self.mode == "slow":
+            time.sleep(1.0)
         if self.mode == "fail":
             return 500, {"error": "internal error"}
         if self.mode == "xss":

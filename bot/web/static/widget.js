@@ -88,11 +88,17 @@
   function validItem(it) { return it && typeof it.text === "string" && /^(user|bot|note|error)$/.test(it.who); }
 
   // ---------- DOM helpers: data goes in as text nodes only, never parsed as HTML ----------
-  function el(tag, cls, text) {
+  function el(tag, cls, text, attrs) {
     var n = document.createElement(tag);
     if (cls) n.className = cls;
     if (text != null) n.textContent = text;
+    Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
     return n;
+  }
+  function button(cls, text, attrs) {
+    var b = el("button", cls, text, attrs);
+    b.type = "button";
+    return b;
   }
   function icon(pathD) {
     var ns = "http://www.w3.org/2000/svg";
@@ -116,10 +122,7 @@
       var href = null;
       try { var u = new URL(raw); if (u.protocol === "http:" || u.protocol === "https:") href = u.href; } catch (e) { href = null; }
       if (href) {
-        var a = el("a", "netw-link", raw);
-        a.href = href;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
+        var a = el("a", "netw-link", raw, { href: href, target: "_blank", rel: "noopener noreferrer" });
         a.appendChild(el("span", "netw-sr", " (opens in a new tab)"));
         parent.appendChild(a);
       } else {
@@ -137,66 +140,45 @@
   var queue = Promise.resolve();
   var pending = 0;
 
-  var root = el("aside", "netw");
-  root.setAttribute("aria-label", "NET information chat");
+  var root = el("aside", "netw", null, { "aria-label": "NET information chat" });
   root.hidden = true;        // shown once widget.css has loaded, so nothing flashes unstyled
   root.style.setProperty("--netw-primary", cfg.color);
 
-  var launcher = el("button", "netw-launcher");
-  launcher.type = "button";
-  launcher.setAttribute("aria-haspopup", "dialog");
-  launcher.setAttribute("aria-expanded", "false");
-  launcher.setAttribute("aria-controls", "netw-dialog");
+  var launcher = button("netw-launcher", null,
+    { "aria-haspopup": "dialog", "aria-expanded": "false", "aria-controls": "netw-dialog" });
   launcher.appendChild(icon("M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"));
   launcher.appendChild(el("span", null, "Ask about NETs"));
 
-  var dialog = el("div", "netw-dialog");
-  dialog.id = "netw-dialog";
-  dialog.setAttribute("role", "dialog");
-  dialog.setAttribute("aria-label", "NET information chat");
+  var dialog = el("div", "netw-dialog", null,
+    { id: "netw-dialog", role: "dialog", "aria-label": "NET information chat" });
   dialog.hidden = true;
 
   var header = el("div", "netw-header");
   var title = el("h2", "netw-title", "NET information chat");
-  var closeBtn = el("button", "netw-icon-btn");
-  closeBtn.type = "button";
-  closeBtn.setAttribute("aria-label", "Close chat");
+  var closeBtn = button("netw-icon-btn", null, { "aria-label": "Close chat" });
   closeBtn.appendChild(icon("M6 6l12 12M18 6L6 18"));
   header.appendChild(title);
   header.appendChild(closeBtn);
 
   var bar = el("div", "netw-bar");
   var emergency = el("p", "netw-emergency", "Emergency? Call ");
-  var tel = el("a", "netw-tel", cfg.emergency);
-  tel.href = "tel:" + cfg.emergency.replace(/[^0-9+]/g, "");
-  emergency.appendChild(tel);
-  var clearBtn = el("button", "netw-secondary", "Clear conversation");
-  clearBtn.type = "button";
+  emergency.appendChild(el("a", "netw-tel", cfg.emergency, { href: "tel:" + cfg.emergency.replace(/[^0-9+]/g, "") }));
+  var clearBtn = button("netw-secondary", "Clear conversation");
   bar.appendChild(emergency);
   bar.appendChild(clearBtn);
 
-  var log = el("div", "netw-log");
-  log.setAttribute("role", "log");
-  log.setAttribute("aria-live", "polite");
-  log.setAttribute("aria-label", "Conversation");
-  log.tabIndex = 0;          // scrollable, so reachable and scrollable by keyboard
+  // tabindex: the log scrolls, so keyboard users must be able to reach and scroll it
+  var log = el("div", "netw-log", null, { role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
 
-  var typing = el("div", "netw-typing");
-  typing.setAttribute("role", "status");
+  var typing = el("div", "netw-typing", null, { role: "status" });
 
   var form = el("form", "netw-form");
   form.noValidate = true;
-  var label = el("label", "netw-label", "Type your question");
-  label.htmlFor = "netw-input";
+  var label = el("label", "netw-label", "Type your question", { "for": "netw-input" });
   var row = el("div", "netw-row");
-  var input = el("input", "netw-input");
-  input.id = "netw-input";
-  input.type = "text";
-  input.autocomplete = "off";
-  input.maxLength = 500;
-  input.setAttribute("enterkeyhint", "send");
-  var sendBtn = el("button", "netw-send", "Send");
-  sendBtn.type = "submit";
+  var input = el("input", "netw-input", null,
+    { id: "netw-input", type: "text", autocomplete: "off", maxlength: "500", enterkeyhint: "send" });
+  var sendBtn = el("button", "netw-send", "Send", { type: "submit" });
   row.appendChild(input);
   row.appendChild(sendBtn);
   form.appendChild(label);
@@ -209,9 +191,9 @@
   // ---------- messages ----------
   function welcomeText() {
     var text = "Hello. This chat gives general information about neuroendocrine tumours (NETs) from the " +
-      cfg.team + " at " + cfg.clinic + ". It is not medical advice about your own care.";
-    if (cfg.nurseLine) text += " To talk about your care, call the NET nurse line on " + cfg.nurseLine +
-      (cfg.nurseHours ? " (" + cfg.nurseHours + ")" : "") + ".";
+      cfg.team + " at " + cfg.clinic + ". It is not medical advice about your own care";
+    text += cfg.nurseLine ? ": for that, call the NET nurse line on " + cfg.nurseLine +
+      (cfg.nurseHours ? " (" + cfg.nurseHours + ")." : ".") : ".";
     return text + " If it is an emergency, call " + cfg.emergency + " now.";
   }
   function errorText() {
@@ -230,12 +212,9 @@
     else bubble.appendChild(document.createTextNode(item.text));
     if (item.text) rowEl.appendChild(bubble);
     if (item.buttons && item.buttons.length) {
-      var group = el("div", "netw-buttons");
-      group.setAttribute("role", "group");
-      group.setAttribute("aria-label", "Suggested questions");
+      var group = el("div", "netw-buttons", null, { role: "group", "aria-label": "Suggested questions" });
       item.buttons.forEach(function (b) {
-        var btn = el("button", "netw-choice", b.title);
-        btn.type = "button";
+        var btn = button("netw-choice", b.title);
         btn.addEventListener("click", function () {
           send(b.payload, { display: b.title });
           input.focus();
@@ -272,7 +251,6 @@
   }
 
   // ---------- talking to Rasa ----------
-  function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
   function postOnce(message, metadata) {
     var ctrl = new AbortController();
     var timer = setTimeout(function () { ctrl.abort(); }, cfg.timeoutMs);
@@ -295,7 +273,7 @@
   function postWithRetry(message, metadata) {
     return postOnce(message, metadata).catch(function (err) {
       if (!err.retry) throw err;
-      return sleep(700).then(function () { return postOnce(message, metadata); });
+      return new Promise(function (r) { setTimeout(r, 700); }).then(function () { return postOnce(message, metadata); });
     });
   }
   function setTyping(on) {
@@ -418,10 +396,7 @@
   function mount() {
     document.body.appendChild(root);
     if (document.querySelector("link[data-netw-css]")) { start(); return; }
-    var css = el("link");
-    css.rel = "stylesheet";
-    css.href = ORIGIN + "/widget.css";
-    css.setAttribute("data-netw-css", "");
+    var css = el("link", null, null, { rel: "stylesheet", href: ORIGIN + "/widget.css", "data-netw-css": "" });
     var started = false;
     var go = function () { if (!started) { started = true; start(); } };
     css.addEventListener("load", go);

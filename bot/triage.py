@@ -1,0 +1,265 @@
+"""Deterministic safety triage: red flags, crisis and worrying symptoms in a patient's message.
+
+Plain Python + spaCy (blank English, lookup lemmatizer; no statistical model), so every verdict can
+be traced to a line of the reviewable phrase file content/triage.yml. No Rasa imports: the NLU
+component and the tests call the same code. Never log `Verdict.matched` next to the message text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+LEVELS = ("crisis", "emergency", "concern")  # rank order: the first level found wins
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
+_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011\u2013](?=\w)")  # "self-harm" -> "self harm"
+_GROUP = re.compile(r"<(\w+)>")
+_SENT_END = {".", "?", "!", ";"}
+_CHUNK = 50_000  # characters per spaCy call; longer texts are checked in overlapping chunks
+
+
+@dataclass(frozen=True)
+class Verdict:
+    level: str = "none"            # "crisis" | "emergency" | "concern" | "none"
+    category: str | None = None    # e.g. "chest_pain"; also set when a mention was negated/asked about
+    matched: str | None = None     # the phrase from triage.yml, for audit (not the patient's words)
+    negated: bool = False          # the only mention was negated ("no chest pain")
+    question: bool = False         # the only mention was in a general question ("can X cause chest pain?")
+
+
+def build_nlp():
+    """Blank English + lookup lemmatizer (needs spacy-lookups-data at build time; no download)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+class Triage:
+    """Every phrase of triage.yml is expanded (<groups>) and cut at "..." into segments; each segment
+    goes into two PhraseMatchers (exact words, lemmas); a phrase matches when its segments follow
+    each other with small gaps. Then exceptions, negation and information questions are applied."""
+
+    def __init__(self, phrases: dict, nlp=None):
+        from spacy.matcher import PhraseMatcher
+
+        self.nlp = nlp or build_nlp()
+        cfg = phrases
+        self.max_gap = int(cfg.get("max_gap", 3))
+        self.gap_stops = set(_words(cfg, "gap_stops"))
+        norm = {_HYPHEN.sub(" ", v.lower().translate(_APOSTROPHES)): target
+                for target, variants in (cfg.get("normalise") or {}).items() for v in _words({"v": variants}, "v")}
+        self._norm_map = norm
+        alts = "|".join(re.escape(k) for k in sorted(norm, key=len, reverse=True))
+        self._norm_re = re.compile(rf"(?<![\w'])(?:{alts})(?![\w'])") if alts else None
+        self.groups = cfg.get("groups") or {}
+        self.neg_cues = set(_words(cfg, "negation_cues"))
+        self.neg_fillers = set(_words(cfg, "negation_fillers"))
+        self.q_starts = [self._toks(s) for s in _words(cfg, "question_starts")]
+        self.q_lead_ins = set(_words(cfg, "question_lead_ins"))
+        self.personal = [" ".join(self._toks(s)) for s in _words(cfg, "personal_cues")]
+        self.topic_cues = [self._toks(s) for s in _words(cfg, "topic_cues")]
+        # rules: (level, category, negatable, parts); a part is a list of templates, a template
+        # expands to patterns; a pattern is a tuple of segments that must follow each other.
+        self.rules, self.by_first = [], {}
+        for level in LEVELS:
+            for cat, spec in ((cfg.get("levels") or {}).get(level) or {}).items():
+                negatable = spec.get("negatable", True)
+                for t in _words(spec, "phrases"):
+                    self._add_rule(level, cat, negatable, [[t]])
+                for t in _words(spec, "downgrades"):  # concern phrases that overrule an emergency inside them
+                    self._add_rule(level, cat, negatable, [[t]], downgrade=True)
+                for parts in spec.get("together") or []:
+                    self._add_rule(level, cat, negatable, [_words({"p": p}, "p") for p in parts])
+        for t in _words(cfg, "exceptions"):
+            self._add_rule("exception", None, False, [[t]])
+        # "=..." segments match exact words only; the others match exact words or lemmas
+        segs = sorted({seg for pats in self.by_first.values() for _, _, p in pats for seg in p})
+        self.lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.lemma = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        plain = [seg.lstrip("=") for seg in segs]
+        for seg, text, doc in zip(segs, plain, self.nlp.pipe(plain)):
+            self.lower.add(seg, [self.nlp.make_doc(text)])
+            if not seg.startswith("="):
+                self.lemma.add(seg, [doc])
+
+    @classmethod
+    def from_content(cls, nlp=None) -> "Triage":
+        """The reviewed phrases in content/triage.yml; `nlp`: share a blank English + lemmatizer pipeline."""
+        from bot.content import triage_phrases
+        return cls(triage_phrases(), nlp)
+
+    @classmethod
+    def from_file(cls, path: str | Path, nlp=None) -> "Triage":
+        from bot.content import load_yaml
+        return cls(load_yaml(Path(path)), nlp)
+
+    def _toks(self, text: str) -> list[str]:
+        return [t.lower_ for t in self.nlp.make_doc(self.normalise(text))]
+
+    def _expand(self, template: str) -> list[str]:
+        m = _GROUP.search(template)
+        if not m:
+            return [template]
+        if m.group(1) not in self.groups:
+            raise ValueError(f"triage.yml: unknown group <{m.group(1)}> in {template!r}")
+        return [x for alt in self.groups[m.group(1)]
+                for x in self._expand(template[:m.start()] + str(alt) + template[m.end():])]
+
+    def _add_rule(self, level, cat, negatable, parts, downgrade=False):
+        rid = len(self.rules)
+        self.rules.append((level, cat, negatable, len(parts), downgrade))
+        for part_no, templates in enumerate(parts):
+            for template in templates:
+                for text in self._expand(template):
+                    segs = tuple(("=" if "=" in s else "") + s.replace("=", "").strip()
+                                 for s in self.normalise(text).split("...") if s.strip())
+                    if segs:
+                        self.by_first.setdefault(segs[0], []).append((rid, (part_no, str(template)), segs))
+
+    def normalise(self, text: str) -> str:
+        text = _HYPHEN.sub(" ", text.lower().translate(_APOSTROPHES))
+        return self._norm_re.sub(lambda m: self._norm_map[m.group(0)], text) if self._norm_re else text
+
+    def check(self, text: str) -> Verdict:
+        text = self.normalise(text if isinstance(text, str) else str(text or ""))
+        if not text.strip():
+            return Verdict()
+        if len(text) <= _CHUNK:
+            return self._check_doc(self.nlp(text))
+        step = _CHUNK - 1000  # overlap so that a phrase on a chunk border is still seen whole
+        return _best([self._check_doc(self.nlp(text[i:i + _CHUNK])) for i in range(0, len(text), step)])
+
+    def check_doc(self, doc) -> Verdict:
+        """Use a Doc from the caller's pipeline when it is already what check() would build."""
+        if (doc.vocab is self.nlp.vocab and doc.has_annotation("LEMMA")
+                and self.normalise(doc.text) == doc.text):
+            return self._check_doc(doc)
+        return self.check(doc.text)
+
+    def _check_doc(self, doc) -> Verdict:
+        seg_ends: dict[str, dict[int, int]] = {}
+        for matcher in (self.lower, self.lemma):
+            for key, s, e in matcher(doc):
+                ends = seg_ends.setdefault(self.nlp.vocab.strings[key], {})
+                ends[s] = max(e, ends.get(s, e))
+        if not seg_ends:
+            return Verdict()
+        # may a gap include token i? (not punctuation, line breaks or a gap stop word)
+        gap_ok = [not (t.is_punct or t.is_space or t.lower_ in self.gap_stops) for t in doc]
+        hits = []  # (rule id, (part, template), start, end)
+        for first, starts in seg_ends.items():
+            for start, end in starts.items():
+                for rid, part, segs in self.by_first.get(first, ()):
+                    stop = self._chain(segs[1:], end, seg_ends, gap_ok)
+                    if stop is not None:
+                        hits.append((rid, part, start, stop))
+        if not hits:
+            return Verdict()
+        spans = [(s, e) for rid, _, s, e in hits if self.rules[rid][0] == "exception"]
+        downgrades = [(s, e) for rid, _, s, e in hits if self.rules[rid][4]]
+        sents, personal_msg = self._sentences(doc)
+        live, dead = {}, {}  # rule id -> {part: (template, start, end, negated, question)}
+        for rid, (part, tmpl), s, e in hits:
+            level, cat, negatable, n_parts, _ = self.rules[rid]
+            if level == "exception" or any(s < xe and xs < e for xs, xe in spans):
+                continue
+            # a longer `downgrades` phrase around a single emergency phrase describes the non-urgent case
+            if level == "emergency" and n_parts == 1 and any(
+                    ds <= s and e <= de and de - ds > e - s for ds, de in downgrades):
+                continue
+            neg = negatable and self._negated(doc, s)
+            is_q, personal_sent = sents[s]
+            q = level != "crisis" and (self._topic(doc, s) or is_q and not (
+                personal_msg if level == "emergency" else personal_sent))
+            (dead if neg or q else live).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
+        both = {rid: {**dead.get(rid, {}), **live.get(rid, {})} for rid in {*dead, *live}}
+        return _pick(self.rules, live) or _pick(self.rules, both, dead_only=True) or Verdict()
+
+    def _chain(self, segs, end, seg_ends, gap_ok):
+        for seg in segs:
+            ends, nxt = seg_ends.get(seg), None
+            if not ends:
+                return None
+            for gap in range(self.max_gap + 1):
+                if end + gap in ends:
+                    nxt = ends[end + gap]
+                    break
+                if end + gap >= len(gap_ok) or not gap_ok[end + gap]:
+                    break
+            if nxt is None:
+                return None
+            end = nxt
+        return end
+
+    def _negated(self, doc, start: int) -> bool:
+        i = start - 1
+        while i >= 0 and (doc[i].lower_ in self.neg_fillers or doc[i].lemma_ in self.neg_fillers):
+            i -= 1
+        return i >= 0 and (doc[i].lower_ in self.neg_cues or doc[i].lemma_ in self.neg_cues)
+
+    def _topic(self, doc, start: int) -> bool:
+        i = start
+        while i > 0 and doc[i - 1].lower_ in ("a", "an", "the"):
+            i -= 1
+        words = [t.lower_ for t in doc[max(0, i - 3):i]]
+        return any(words[-len(c):] == c for c in self.topic_cues)
+
+    def _sentences(self, doc):
+        """Per token: (its sentence is an information question, that sentence has a personal cue);
+        plus whether the whole message has a personal cue."""
+        out, bounds, start = [None] * len(doc), [], 0
+        for t in doc:
+            if t.text in _SENT_END or (t.is_space and "\n" in t.text):
+                bounds.append((start, t.i + 1))
+                start = t.i + 1
+        bounds.append((start, len(doc)))
+        personal_msg = False
+        for s, e in bounds:
+            words = [t.lower_ for t in doc[s:e]]
+            joined = f" {' '.join(words)} "
+            personal = any(f" {c} " in joined for c in self.personal)
+            personal_msg |= personal
+            while words and words[0] in self.q_lead_ins:
+                words = words[1:]
+            is_q = any(words[:len(q)] == q and (len(words) == len(q) or words[len(q)] not in ("not", "n't"))
+                       for q in self.q_starts)
+            out[s:e] = [(is_q, personal)] * (e - s)
+        return out, personal_msg
+
+
+def _pick(rules, found, dead_only=False) -> Verdict | None:
+    """Best matched rule: highest level, then `together` rules, then the longest, then the earliest."""
+    best = None
+    for rid, parts in found.items():
+        level, cat, _, n_parts, _ = rules[rid]
+        if len(parts) < n_parts:
+            continue
+        vals = [parts[k] for k in sorted(parts)]
+        if dead_only and not any(v[3] or v[4] for v in vals):
+            continue
+        start, end = min(v[1] for v in vals), max(v[2] for v in vals)
+        key = (LEVELS.index(level), -n_parts, -(end - start), start)
+        if best is None or key < best[0]:
+            best = (key, level, cat, " + ".join(v[0] for v in vals), vals)
+    if best is None:
+        return None
+    _, level, cat, matched, vals = best
+    if not dead_only:
+        return Verdict(level, cat, matched)
+    return Verdict("none", cat, matched, negated=any(v[3] for v in vals), question=any(v[4] for v in vals))
+
+
+def _words(cfg: dict, key: str) -> list[str]:
+    """A list of phrases from the file; refuses YAML surprises such as a bare `no` read as False."""
+    items = cfg.get(key) or []
+    bad = [x for x in items if not isinstance(x, str)]
+    if bad:
+        raise ValueError(f"triage.yml: {key} must be strings (quote yes/no/on/off): {bad}")
+    return items
+
+
+def _best(verdicts: list[Verdict]) -> Verdict:
+    return min(verdicts, key=lambda v: ((LEVELS + ("none",)).index(v.level), not v.category))
