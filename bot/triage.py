@@ -30,7 +30,6 @@ class Verdict:
 def build_nlp():
     """Blank English + lookup lemmatizer (needs spacy-lookups-data at build time; no download)."""
     import spacy
-
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
@@ -60,6 +59,7 @@ class Triage:
         self.q_starts = [self._toks(s) for s in _words(cfg, "question_starts")]
         self.q_lead_ins = set(_words(cfg, "question_lead_ins"))
         self.personal = [" ".join(self._toks(s)) for s in _words(cfg, "personal_cues")]
+        self.doubt = [" ".join(self._toks(s)) for s in _words(cfg, "doubt_cues")]
         self.topic_cues = [self._toks(s) for s in _words(cfg, "topic_cues")]
         # rules: (level, category, negatable, parts); a part is a list of templates, a template
         # expands to patterns; a pattern is a tuple of segments that must follow each other.
@@ -130,7 +130,8 @@ class Triage:
         if len(text) <= _CHUNK:
             return self._check_doc(self.nlp(text))
         step = _CHUNK - 1000  # overlap so that a phrase on a chunk border is still seen whole
-        return _best([self._check_doc(self.nlp(text[i:i + _CHUNK])) for i in range(0, len(text), step)])
+        found = [self._check_doc(self.nlp(text[i:i + _CHUNK])) for i in range(0, len(text), step)]
+        return min(found, key=lambda v: ((*LEVELS, "none").index(v.level), not v.category))
 
     def check_doc(self, doc) -> Verdict:
         """Use a Doc from the caller's pipeline when it is already what check() would build."""
@@ -156,8 +157,6 @@ class Triage:
                     stop = self._chain(segs[1:], end, seg_ends, gap_ok)
                     if stop is not None:
                         hits.append((rid, part, start, stop))
-        if not hits:
-            return Verdict()
         spans = [(s, e) for rid, _, s, e in hits if self.rules[rid][0] == "exception"]
         downgrades = [(s, e) for rid, _, s, e in hits if self.rules[rid][4]]
         sents, personal_msg = self._sentences(doc)
@@ -180,9 +179,7 @@ class Triage:
 
     def _chain(self, segs, end, seg_ends, gap_ok):
         for seg in segs:
-            ends, nxt = seg_ends.get(seg), None
-            if not ends:
-                return None
+            ends, nxt = seg_ends.get(seg, {}), None
             for gap in range(self.max_gap + 1):
                 if end + gap in ends:
                     nxt = ends[end + gap]
@@ -209,7 +206,7 @@ class Triage:
 
     def _sentences(self, doc):
         """Per token: (its sentence is an information question, that sentence has a personal cue);
-        plus whether the whole message has a personal cue."""
+        plus whether the whole message has a personal or doubt cue (used for emergencies)."""
         out, bounds, start = [None] * len(doc), [], 0
         for t in doc:
             if t.text in _SENT_END or (t.is_space and "\n" in t.text):
@@ -221,7 +218,7 @@ class Triage:
             words = [t.lower_ for t in doc[s:e]]
             joined = f" {' '.join(words)} "
             personal = any(f" {c} " in joined for c in self.personal)
-            personal_msg |= personal
+            personal_msg |= personal or any(f" {c} " in joined for c in self.doubt)
             while words and words[0] in self.q_lead_ins:
                 words = words[1:]
             is_q = any(words[:len(q)] == q and (len(words) == len(q) or words[len(q)] not in ("not", "n't"))
@@ -259,7 +256,3 @@ def _words(cfg: dict, key: str) -> list[str]:
     if bad:
         raise ValueError(f"triage.yml: {key} must be strings (quote yes/no/on/off): {bad}")
     return items
-
-
-def _best(verdicts: list[Verdict]) -> Verdict:
-    return min(verdicts, key=lambda v: ((LEVELS + ("none",)).index(v.level), not v.category))

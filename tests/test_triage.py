@@ -86,6 +86,7 @@ def test_negated_mentions_do_not_escalate_but_are_reported(triage, text):
     ("No I cant breathe", "emergency"),                         # "no" answering, not negating
     ("I can't stop vomiting blood", "emergency"),
     ("can lanreotide cause chest pain? I have it now", "emergency"),  # personal cue anywhere escalates
+    ("is chest pain dangerous?", "emergency"),                  # doubt cue: probably has it
     ("I'm not suicidal but I have been cutting myself", "crisis"),  # crisis ignores negation
 ])
 def test_when_in_doubt_escalate(triage, text, level):
