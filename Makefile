@@ -18,7 +18,10 @@ export ACTIONS_PORT ?= 5055
 
 CONTENT := $(shell find content config -name '*.yml') ../shared/source/net-treatment-article.txt
 BUILD_CODE := bot/__main__.py bot/content.py bot/source.py bot/kb_build.py bot/nlp.py bot/responses.py bot/settings.py
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/nlu/*.py bot/subjects.py bot/triage.py
+# The model depends on the training data and on what shapes its features (subjects, the
+# generated responses); answers and glossary live in the knowledge base, not the model.
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/nlu/*.py bot/subjects.py \
+  bot/nlp.py content/subjects.yml
 
 .PHONY: help venv build model run test test-unit validate test-stories test-e2e test-browser bench eval cross-validate clean
 
@@ -40,18 +43,22 @@ build/.stamp: $(VENV)/.installed $(CONTENT) $(BUILD_CODE)
 	$(PY) -m bot build
 	touch $@
 
+# Written by the build only when its text changes, so an unchanged reply does not retrain.
+build/domain/responses.yml: build/.stamp
+	@:
+
 # Train only when data, config or the build changed (Rasa's own check is slower).
 model: $(MODEL)
-$(MODEL): build/.stamp $(TRAIN_INPUTS)
+$(MODEL): $(TRAIN_INPUTS) build/domain/responses.yml
 	@start=$$(date +%s); \
 	$(RASA) train --config config.yml --domain build/domain --data data \
 	  --out models --fixed-model-name net-bot --force --quiet && \
 	echo "trained in $$(( $$(date +%s) - start )) s"
 
-run: $(MODEL)
+run: build/.stamp $(MODEL)
 	$(PY) -m bot.serve
 
-test: $(MODEL) test-unit validate test-stories test-e2e test-browser
+test: build/.stamp $(MODEL) test-unit validate test-stories test-e2e test-browser
 	@echo "All test suites passed."
 
 test-unit: build/.stamp

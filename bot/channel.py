@@ -19,6 +19,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+import bot.rasa_speedups  # noqa: F401  (applied on import; see module)
 from bot.responses import Replies
 from bot.triage import Triage
 

@@ -54,15 +54,17 @@ def triage_phrases() -> dict:
     return load_yaml(CONTENT_DIR / "triage.yml")
 
 
-def content_files() -> list[Path]:
-    """Every file whose change must rebuild the knowledge base and the responses."""
-    files = sorted(CONTENT_DIR.rglob("*.yml"))
-    return files + [PROJECT_ROOT / "config" / "settings.yml"]
+KB_INPUTS = ("subjects.yml", "aspects.yml", "source.yml", "glossary.yml", "answers/*.yml")
+
+
+def kb_files() -> list[Path]:
+    """The files the knowledge base is built from (a change makes the database stale)."""
+    return sorted(p for pattern in KB_INPUTS for p in CONTENT_DIR.glob(pattern))
 
 
 def content_hash(extra: list[Path] = ()) -> str:
     h = hashlib.sha256()
-    for p in [*content_files(), *extra]:
+    for p in [*kb_files(), *extra]:
         if p.exists():
             h.update(p.name.encode())
             h.update(p.read_bytes())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -68,13 +69,22 @@ def wait_until_up(url: str, procs: dict, timeout: float) -> float:
 def stop(procs: dict) -> None:
     for p in procs.values():
         if p.poll() is None:
-            p.send_signal(signal.SIGINT)
+            p.send_signal(signal.SIGTERM)  # SIGINT may be ignored when started in background
     deadline = time.monotonic() + 10
     for p in procs.values():
         try:
             p.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             p.kill()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def main(argv=None) -> int:
@@ -88,6 +98,14 @@ def main(argv=None) -> int:
     actions_port = int(os.environ.get("ACTIONS_PORT", 5055))
     web_port = int(os.environ.get("WEB_PORT", 8080))
     interface = os.environ.get("RASA_INTERFACE", "127.0.0.1")
+    busy = [p for p in (rasa_port, actions_port) + (() if args.no_web else (web_port,)) if port_in_use(p)]
+    if busy:
+        print(f"Port(s) {busy} already in use: is the bot already running? Stop it first.", file=sys.stderr)
+        return 2
+    # Ctrl-C or a TERM (from a test or a service manager) stops all three cleanly, even
+    # when this process was started in the background with SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     if not MODEL.exists():
         print(f"No trained model at {MODEL}. Run `make run` (it trains one).", file=sys.stderr)
         return 2

@@ -15,7 +15,7 @@ ESCALATIONS = ["emergency", "emergency_crisis", "symptom", "distress", "kb_unava
 def changed(tmp_path):
     raw = yaml.safe_load(open(content.PROJECT_ROOT / "config" / "settings.yml"))
     raw["phones"].update(emergency="112", urgent_advice="0300 TEST", crisis_line="Crisisline 0800 TEST")
-    raw["clinic"].update(nurse_line="0111 222 3333", nurse_hours="weekdays 8 to 6")
+    raw["clinic"].update(nurse_line="0777 888 4444", nurse_hours="weekdays 8 to 6")
     path = tmp_path / "settings.yml"
     path.write_text(yaml.safe_dump(raw))
     return Settings.load(path)
@@ -34,7 +34,7 @@ def test_changed_numbers_reach_every_escalation(changed):
     assert "Crisisline 0800 TEST" in texts["emergency_crisis"]
     for name in ["symptom", "distress", "not_covered", "personal", "out_of_scope_again",
                  "bot_challenge", "goodbye", "kb_unavailable"]:
-        assert "0111 222 3333" in texts[name], name
+        assert "0777 888 4444" in texts[name], name
     assert "0300 TEST" in texts["symptom"]
 
 

@@ -1,0 +1,95 @@
+"""Rasa's SQLTrackerStore (SQLite) with a read cache and SQLite settings for speed.
+
+Every turn Rasa re-reads the conversation from SQL and re-creates each event object, which
+cost about 20% of a turn here. The database stays the record (every event is still written
+by SQLTrackerStore.save, so a restart loses nothing); reads of a conversation this process
+wrote or read before come from memory. One Rasa process owns the file (the default
+`make run`), which is what makes the cache safe.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from collections import OrderedDict
+from typing import Any, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy import event
+from sqlalchemy.pool import QueuePool
+
+MAX_CACHED = 5000  # conversations kept in memory (least recently used dropped first)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")     # readers never wait for the writer
+    cur.execute("PRAGMA synchronous=NORMAL")   # safe with WAL; no fsync on every commit
+    cur.close()
+
+
+def current_session(events: list) -> list:
+    """The events SQLTrackerStore.retrieve would return: from the latest session start on."""
+    starts = [e.timestamp for e in events if isinstance(e, SessionStarted)]
+    return [e for e in events if e.timestamp >= starts[-1]] if starts else list(events)
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool); keep a
+            # few open instead, each set to WAL. One asyncio thread uses them.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, poolclass=QueuePool, pool_size=2, max_overflow=4,
+                                           connect_args={"check_same_thread": False})
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._cache: "OrderedDict[str, list]" = OrderedDict()
+
+    def _remember(self, sender_id: Text, events: list) -> None:
+        self._cache[sender_id] = events
+        self._cache.move_to_end(sender_id)
+        while len(self._cache) > MAX_CACHED:
+            self._cache.popitem(last=False)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        events = self._cache.get(sender_id)
+        if events is not None and self.domain:
+            self._cache.move_to_end(sender_id)
+            return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            self._remember(sender_id, list(tracker.events))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """SQLTrackerStore.save, with the stored-event count taken from the cache when known
+        and the new rows written in one statement (same rows, same columns)."""
+        await self.stream_events(tracker)
+        sid = tracker.sender_id
+        cached = self._cache.get(sid)
+        try:
+            with self.session_scope() as session:
+                stored = len(cached) if cached is not None else self._additional_count(session, sid)
+                rows = []
+                for e in itertools.islice(tracker.events, stored, None):
+                    data = e.as_dict()
+                    rows.append({"sender_id": sid, "type_name": e.type_name,
+                                 "timestamp": data.get("timestamp"), "action_name": data.get("name"),
+                                 "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                                 "data": json.dumps(data)})
+                if rows:
+                    session.execute(self.SQLEvent.__table__.insert(), rows)
+                session.commit()
+        except Exception:
+            self._cache.pop(sid, None)  # the database is the truth
+            raise
+        self._remember(sid, current_session(list(tracker.events)))
+
+    def _additional_count(self, session, sender_id: Text) -> int:
+        return self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
