@@ -22,6 +22,9 @@ class ActionPersonalAdvice(Action):
             return []
         _, entities, text = latest(tracker)
         subject = entities.get("subject")
+        if entities.get("uncovered_topic"):  # "can I have Lutathera": honest, then the team
+            send(dispatcher, comp.personal(None)[:1] + comp.not_covered(entities["uncovered_topic"]))
+            return []
         if comp.is_prognosis_question(text) and subject in (None, "net", "prognosis", "treatment"):
             general = comp.kb.answer("outlook", "prognosis")
         elif subject:

@@ -112,3 +112,11 @@ def test_actions_degrade_politely_without_knowledge_base(tracker, monkeypatch):
     events, msgs = run(ActionAnswer(), tracker("what_is_lanreotide"))
     assert events == []
     assert "cannot look that up" in texts(msgs)
+
+
+def test_personal_question_about_uncovered_topic_is_honest(tracker):
+    events, msgs = run(ActionPersonalAdvice(), tracker("personal_uncovered"))
+    assert events == []
+    body = texts(msgs)
+    assert "cannot tell you what is right for you" in body
+    assert "does not cover PRRT" in body and "nurse" in body
