@@ -1,5 +1,6 @@
 # Two commands for people: `make run` and `make test`. Everything else is a step of those.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
 
 # Rasa 3.6 needs Python 3.10. Use python3.10 from PATH, else pyenv's, else say so.
@@ -33,8 +34,8 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install python3.10 (Rasa 3.6 does not support 3.11)"; exit 1; }
 	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.txt -c constraints.txt
+	$(PY) -m pip install -q --upgrade pip 2>&1 | { grep -v '^WARNING: Location' || true; }
+	$(PY) -m pip install -q -r requirements.txt -c constraints.txt 2>&1 | { grep -v '^WARNING: Location' || true; }
 	touch $@
 
 # Knowledge base, spaCy pipeline and generated domain responses, from content/ and settings.

@@ -1,6 +1,7 @@
 """action_answer: answer an aspect x subject question from the knowledge base."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -9,6 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import composer, latest, replies, send
 from bot import content
+
+
+# "what about octreotide?", "and for surgery?": same kind of question, new subject
+FOLLOW_UP = re.compile(r"^\W*(what about|how about|and|what of|same for)\b", re.I)
 
 
 class ActionAnswer(Action):
@@ -21,11 +26,13 @@ class ActionAnswer(Action):
         if comp is None:
             send(dispatcher, replies().messages("kb_unavailable"))
             return []
-        intent, entities, _ = latest(tracker)
+        intent, entities, text = latest(tracker)
         if intent == "ask_not_covered" or entities.get("uncovered_topic"):
             send(dispatcher, comp.not_covered(entities.get("uncovered_topic")))
             return [SlotSet("misses", 0.0)]
         aspect = intent[len("ask_"):] if intent and intent.startswith("ask_") else "what_is"
+        if entities.get("subject") and tracker.get_slot("aspect") and FOLLOW_UP.match(text):
+            aspect = tracker.get_slot("aspect")
         spec = content.aspects().get(aspect) or content.aspects()["what_is"]
         subject = entities.get("subject") or tracker.get_slot("subject") or spec.get("default_subject")
         answer = comp.kb.answer(aspect, subject) if subject else None
@@ -33,4 +40,4 @@ class ActionAnswer(Action):
             send(dispatcher, replies().messages("clarify_subject"))
             return [SlotSet("misses", 0.0)]
         send(dispatcher, comp.answer(aspect, answer))
-        return [SlotSet("subject", subject), SlotSet("misses", 0.0)]
+        return [SlotSet("subject", subject), SlotSet("aspect", aspect), SlotSet("misses", 0.0)]

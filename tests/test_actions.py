@@ -30,7 +30,7 @@ def slot(name, value):
 
 def test_answer_sets_subject_and_cites_source(tracker, kb):
     events, msgs = run(ActionAnswer(), tracker("what_is_lanreotide"))
-    assert events == [slot("subject", "lanreotide"), slot("misses", 0.0)]
+    assert events == [slot("subject", "lanreotide"), slot("aspect", "what_is"), slot("misses", 0.0)]
     assert answer_id(msgs) == kb.answer("what_is", "lanreotide").id
     assert "lanreotide" in texts(msgs).lower()
     assert "Next step:" in texts(msgs) and "Source:" in texts(msgs)
@@ -38,13 +38,13 @@ def test_answer_sets_subject_and_cites_source(tracker, kb):
 
 def test_follow_up_uses_subject_in_context(tracker, kb):
     events, msgs = run(ActionAnswer(), tracker("followup_how_often"))
-    assert events == [slot("subject", "lanreotide"), slot("misses", 0.0)]
+    assert events == [slot("subject", "lanreotide"), slot("aspect", "how_often"), slot("misses", 0.0)]
     assert "3–4 weeks" in texts(msgs)
 
 
 def test_follow_up_how_checked_is_echo(tracker):
     events, msgs = run(ActionAnswer(), tracker("followup_diagnosed_chd"))
-    assert events == [slot("subject", "chd"), slot("misses", 0.0)]
+    assert events == [slot("subject", "chd"), slot("aspect", "how_diagnosed"), slot("misses", 0.0)]
     assert "echo" in texts(msgs).lower()
 
 
@@ -63,7 +63,7 @@ def test_no_subject_asks_which_topic(tracker):
 
 def test_aspect_default_subject(tracker, kb):
     events, msgs = run(ActionAnswer(), tracker("outlook_default"))
-    assert events == [slot("subject", "prognosis"), slot("misses", 0.0)]
+    assert events == [slot("subject", "prognosis"), slot("aspect", "outlook"), slot("misses", 0.0)]
     assert answer_id(msgs) == kb.answer("outlook", "prognosis").id
 
 
@@ -120,3 +120,12 @@ def test_personal_question_about_uncovered_topic_is_honest(tracker):
     body = texts(msgs)
     assert "cannot tell you what is right for you" in body
     assert "does not cover PRRT" in body and "nurse" in body
+
+
+def test_what_about_keeps_the_kind_of_question(tracker):
+    t = tracker("what_is_lanreotide", slots={"subject": "lanreotide", "aspect": "how_often", "misses": 0.0})
+    t.latest_message["text"] = "what about sandostatin?"
+    t.latest_message["entities"] = [{"entity": "subject", "value": "octreotide"}]
+    events, msgs = run(ActionAnswer(), t)
+    assert events == [slot("subject", "octreotide"), slot("aspect", "how_often"), slot("misses", 0.0)]
+    assert "3–4 weeks" in texts(msgs)

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -38,11 +39,20 @@ class Stack:
         for line in self.proc.stdout:  # the launcher prints "is ready" once both answer
             self.log.append(line)
             if "is ready" in line:
+                # keep collecting every server's log, for the no-transcripts check
+                threading.Thread(target=self._drain, args=(self.proc,), daemon=True).start()
                 return time.monotonic() - t0
             if time.monotonic() - t0 > timeout:
                 break
         self.stop()
         raise RuntimeError("bot did not start:\n" + "".join(self.log[-40:]))
+
+    def _drain(self, proc) -> None:
+        try:
+            for line in proc.stdout:
+                self.log.append(line)
+        except ValueError:  # closed on stop
+            pass
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

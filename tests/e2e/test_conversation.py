@@ -112,6 +112,17 @@ def test_http_api_is_off_without_token(stack):
         assert e.code in (401, 403, 404)
 
 
+def test_no_patient_text_in_server_logs(stack):
+    marker = "zq" + uuid.uuid4().hex[:10]
+    for text in [f"what is {marker} lanreotide", f"{marker} " + "x" * 3000, f"{marker} chest pain"]:
+        stack.say(sender(), text)
+    stack.post_raw(f'{{"sender": "{marker}", "message": 5}}'.encode())  # a 400 path too
+    import time
+    time.sleep(1)
+    assert stack.log, "server output was collected"
+    assert not [l for l in stack.log if marker in l]
+
+
 def test_conversation_survives_restart(stack):
     s = sender()
     stack.say(s, "what is everolimus")

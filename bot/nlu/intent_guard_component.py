@@ -1,0 +1,38 @@
+"""Rasa component wrapping bot.intent_guard.IntentGuard (runs after the classifier)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.intent_guard import IntentGuard
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class IntentGuardComponent(GraphComponent, IntentClassifier):
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.guard = IntentGuard()
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "IntentGuardComponent":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            ents = {e.get("entity"): e.get("value") for e in message.get(ENTITIES) or []}
+            new = self.guard.adjust((message.get(INTENT) or {}).get("name"), ranking,
+                                    message.get(TEXT) or "", ents.get("subject"), ents.get("uncovered_topic"))
+            if new:
+                chosen = next(r for r in ranking if r.get("name") == new)
+                message.set(INTENT, dict(chosen), add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r is not chosen],
+                            add_to_output=True)
+        return messages
