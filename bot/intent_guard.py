@@ -1,9 +1,13 @@
 """Sanity checks on the classifier's guess, from facts found by deterministic means.
 
+- A named topic the source does not cover (side effects, PRRT...) makes it a "not covered"
+  question, whatever the classifier thought (unless it is a safety or social message).
 - "Personal advice" needs a person ("I", "my", "mum"...); without one the question is general.
-- "Not covered" is decided by the subject vocabulary: when the message names a covered
-  subject and no uncovered topic, the source does have something to say.
-In both cases the next-best question intent is used. Plain Python, for tests.
+- "Not covered" without an uncovered topic but with a covered subject: the source has
+  something to say, so it is a question about that subject.
+- An unsure guess about a named subject: the kind of question is read from cue words
+  (content/aspects.yml `cues`) when they are clear.
+Plain Python, for tests; the Rasa component is bot/nlu/intent_guard_component.py.
 """
 from __future__ import annotations
 
@@ -11,26 +15,46 @@ import re
 
 from bot import content
 
-QUESTION_PREFIX = "ask_"
+SAFETY = {"emergency", "emergency_crisis", "report_symptom", "distress"}
+SOCIAL = {"greet", "goodbye", "thank", "bot_challenge"}
+UNSURE = 0.5  # below this top confidence, clear cue words decide the kind of question
 
 
 class IntentGuard:
-    def __init__(self, person_words: list[str] | None = None):
+    def __init__(self, person_words: list[str] | None = None, aspects: dict | None = None):
         words = person_words or content.load_yaml(content.CONTENT_DIR / "personal.yml")["person_words"]
         self._person = re.compile(r"(?<![\w'])(" + "|".join(re.escape(w) for w in words) + r")(?![\w'])", re.I)
+        aspects = aspects or content.aspects()
+        self._cues = [(name, re.compile("|".join(spec["cues"]), re.I))
+                      for name, spec in aspects.items() if spec.get("cues")]
 
     def names_a_person(self, text: str) -> bool:
         return bool(self._person.search(text or ""))
 
+    def cue_aspect(self, text: str) -> str | None:
+        return next((name for name, rx in self._cues if rx.search(text or "")), None)
+
     def adjust(self, intent: str | None, ranking: list[dict], text: str,
-               subject: str | None, uncovered: str | None) -> str | None:
-        """A replacement intent name, or None to keep the classifier's."""
-        wrong = (intent == "personal_advice" and not self.names_a_person(text)) or \
+               subject: str | None, uncovered: str | None) -> tuple[str, float] | None:
+        """(intent, confidence) to use instead of the classifier's, or None to keep it."""
+        top = ranking[0].get("confidence", 0.0) if ranking else 0.0
+        personal = intent == "personal_advice" and self.names_a_person(text)
+        if uncovered and not personal and intent not in SAFETY | SOCIAL | {"ask_not_covered"}:
+            return "ask_not_covered", max(top, 0.9)
+        wrong = (intent == "personal_advice" and not personal) or \
                 (intent == "ask_not_covered" and subject and not uncovered)
-        if not wrong:
+        if wrong:
+            cue = self.cue_aspect(text)
+            if cue:
+                return f"ask_{cue}", top
+            for r in ranking:
+                name = r.get("name") or ""
+                if name != intent and name.startswith("ask_") and name != "ask_not_covered":
+                    return name, top
             return None
-        for r in ranking:
-            name = r.get("name") or ""
-            if name != intent and name.startswith(QUESTION_PREFIX) and name != "ask_not_covered":
-                return name
+        if subject and top < UNSURE and (intent or "").startswith("ask_") or \
+                subject and top < UNSURE and intent in ("out_of_scope", "ask_capabilities"):
+            cue = self.cue_aspect(text)
+            if cue and f"ask_{cue}" != intent:
+                return f"ask_{cue}", UNSURE
         return None

@@ -32,7 +32,7 @@ class Answer:
     text: str
     next_step: str
     cites: tuple[str, ...]
-    passage_titles: tuple[str, ...]
+    passage_labels: tuple[str, ...]  # plain names of the cited parts, without repeats
     exact: bool  # False: no answer for this aspect, this is the subject's overview
 
 
@@ -82,7 +82,8 @@ class KnowledgeService:
         return Answer(id=row["id"], aspect=row["aspect"], subject=row["subject"],
                       question=row["question"], text=row["text"], next_step=row["next_step"],
                       cites=cites, exact=exact,
-                      passage_titles=tuple(self._passages[c]["title"] for c in cites if c in self._passages))
+                      passage_labels=tuple(dict.fromkeys(self._passages[c]["label"] for c in cites
+                                                         if c in self._passages)))
 
     def answer(self, aspect: str, subject: str) -> Answer | None:
         """The answer for aspect x subject, else a parent's, else the closest overview."""

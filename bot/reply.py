@@ -21,7 +21,7 @@ class Composer:
         step = self.replies.messages("next_step_prefix", next_step=answer.next_step)[0]["text"]
         source = self.replies.messages(
             "source_line", source=self.source_short,
-            passage=" and ".join(t.lower() for t in answer.passage_titles) or "treatment")[0]["text"]
+            passage=" and ".join(answer.passage_labels) or "treatment")[0]["text"]
         return {"text": f"{step}\n{source}", "custom": {"answer_id": answer.id, "cites": list(answer.cites)}}
 
     def answer(self, aspect: str, answer: Answer) -> list[dict]:

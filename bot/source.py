@@ -71,4 +71,5 @@ def load_passages(path: Path | None = None) -> dict[str, dict]:
         )
     text = clean_text(path.read_text(encoding="utf-8"), spec["source"])
     texts = split_passages(text, spec["passages"])
-    return {p["id"]: {"id": p["id"], "title": p["title"], "text": texts[p["id"]]} for p in spec["passages"]}
+    return {p["id"]: {"id": p["id"], "title": p["title"], "label": p.get("label", p["title"]),
+                      "text": texts[p["id"]]} for p in spec["passages"]}

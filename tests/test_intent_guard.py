@@ -1,9 +1,10 @@
 import pytest
 
-from bot.intent_guard import IntentGuard
+from bot.intent_guard import UNSURE, IntentGuard
 
-RANKING = [{"name": "personal_advice"}, {"name": "ask_not_covered"}, {"name": "ask_who_for"},
-           {"name": "ask_what_is"}]
+
+def rank(*pairs):
+    return [{"name": n, "confidence": c} for n, c in pairs]
 
 
 @pytest.fixture(scope="module")
@@ -21,17 +22,50 @@ def test_names_a_person(guard, text, person):
     assert guard.names_a_person(text) is person
 
 
+@pytest.mark.parametrize("text,aspect", [
+    ("how often is it given", "how_often"), ("treatment for carcinoid heart disease", "how_treated"),
+    ("how do they check for it", "how_diagnosed"), ("how common is it", "how_common"),
+    ("what is the prognosis", "outlook"), ("can it be cured", "cure"),
+    ("can liver metastases be operated on", "who_for"), ("what does lanreotide do", "what_for"),
+    ("what is an octreoscan", "what_is"), ("hello there", None),
+])
+def test_cue_aspect(guard, text, aspect):
+    assert guard.cue_aspect(text) == aspect
+
+
 def test_general_question_is_not_personal_advice(guard):
-    assert guard.adjust("personal_advice", RANKING, "can liver metastases be operated on",
-                        "surgery", None) == "ask_who_for"
+    r = rank(("personal_advice", 0.6), ("ask_how_chosen", 0.2))
+    assert guard.adjust("personal_advice", r, "can liver metastases be operated on", "surgery", None) \
+        == ("ask_who_for", 0.6)
 
 
 def test_personal_question_stays_personal(guard):
-    assert guard.adjust("personal_advice", RANKING, "can I have surgery", "surgery", None) is None
+    r = rank(("personal_advice", 0.6), ("ask_who_for", 0.2))
+    assert guard.adjust("personal_advice", r, "can I have surgery", "surgery", None) is None
+
+
+def test_uncovered_topic_makes_it_not_covered(guard):
+    r = rank(("ask_capabilities", 0.46), ("ask_what_is", 0.39))
+    assert guard.adjust("ask_capabilities", r, "what is lutathera", None, "prrt") == ("ask_not_covered", 0.9)
+    assert guard.adjust("emergency", r, "lutathera and chest pain", None, "prrt") is None
 
 
 def test_not_covered_needs_an_uncovered_topic_when_a_subject_is_named(guard):
-    ranking = [{"name": "ask_not_covered"}, {"name": "ask_how_treated"}]
-    assert guard.adjust("ask_not_covered", ranking, "x", "chd", None) == "ask_how_treated"
-    assert guard.adjust("ask_not_covered", ranking, "x", "chd", "diet") is None
-    assert guard.adjust("ask_not_covered", ranking, "x", None, None) is None
+    r = rank(("ask_not_covered", 0.5), ("ask_how_treated", 0.2))
+    assert guard.adjust("ask_not_covered", r, "what now for the heart", "chd", None) == ("ask_how_treated", 0.5)
+    assert guard.adjust("ask_not_covered", r, "x", None, None) is None
+
+
+def test_unsure_guess_about_a_subject_follows_clear_cues(guard):
+    r = rank(("ask_how_chosen", 0.3), ("ask_how_treated", 0.2))
+    assert guard.adjust("ask_how_chosen", r, "treatment for carcinoid heart disease", "chd", None) \
+        == ("ask_how_treated", UNSURE)
+    sure = rank(("ask_how_chosen", 0.8))
+    assert guard.adjust("ask_how_chosen", sure, "treatment for carcinoid heart disease", "chd", None) is None
+
+
+def test_uncovered_topic_without_a_person_is_not_covered(guard):
+    r = rank(("personal_advice", 0.44), ("ask_what_for", 0.44))
+    assert guard.adjust("personal_advice", r, "does octreotide have side effects", "octreotide",
+                        "side_effects") == ("ask_not_covered", 0.9)
+    assert guard.adjust("personal_advice", r, "can I have lutathera", None, "prrt") is None

@@ -1,18 +1,24 @@
 """How the triage verdict overrides the classifier (pure decision function)."""
 import pytest
 
-from bot.nlu.safety_triage import decide
+from bot.nlu.safety_triage import DEMOTE, decide
 
 
 @pytest.mark.parametrize("level,negated,predicted,forced", [
+    ("none", False, "emergency", None),                      # sure classifier-only emergency stands
     ("emergency", False, "ask_what_is", "emergency"),        # red flag beats the classifier
     ("emergency", False, "nlu_fallback", "emergency"),       # ...and low confidence
     ("crisis", False, "distress", "emergency_crisis"),
     ("concern", False, "ask_what_is", "report_symptom"),
     ("concern", False, "emergency", "report_symptom"),       # classifier alone does not over-triage a concern
-    ("none", True, "emergency", "nlu_fallback"),             # "no chest pain, ..."
-    ("none", False, "emergency", None),                      # classifier-only emergency stands
+    ("none", True, "emergency", DEMOTE),                     # "no chest pain, ..."
     ("none", False, "ask_how_often", None),
 ])
 def test_decide(level, negated, predicted, forced):
     assert decide(level, negated, predicted) == forced
+
+
+def test_unsure_classifier_only_emergency_is_demoted():
+    assert decide("none", False, "emergency", 0.38) == DEMOTE
+    assert decide("none", False, "emergency", 0.8) is None
+    assert decide("emergency", False, "ask_what_is", 0.1) == "emergency"   # a red flag never needs confidence

@@ -28,11 +28,14 @@ class IntentGuardComponent(GraphComponent, IntentClassifier):
         for message in messages:
             ranking = message.get(INTENT_RANKING_KEY) or []
             ents = {e.get("entity"): e.get("value") for e in message.get(ENTITIES) or []}
-            new = self.guard.adjust((message.get(INTENT) or {}).get("name"), ranking,
+            current = (message.get(INTENT) or {}).get("name")
+            new = self.guard.adjust(current, ranking,
                                     message.get(TEXT) or "", ents.get("subject"), ents.get("uncovered_topic"))
             if new:
-                chosen = next(r for r in ranking if r.get("name") == new)
-                message.set(INTENT, dict(chosen), add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r is not chosen],
-                            add_to_output=True)
+                chosen = {"name": new[0], "confidence": new[1]}
+                message.set(INTENT, chosen, add_to_output=True)
+                # the overruled guess leaves the ranking, so it cannot make the choice look
+                # "ambiguous" to the FallbackClassifier
+                rest = [r for r in ranking if r.get("name") not in (new[0], current)]
+                message.set(INTENT_RANKING_KEY, [chosen] + rest, add_to_output=True)
         return messages

@@ -21,18 +21,26 @@ from bot.triage import Triage
 # triage level -> intent the rules answer
 LEVEL_INTENT = {"crisis": "emergency_crisis", "emergency": "emergency", "concern": "report_symptom"}
 EMERGENCY_INTENTS = {"emergency", "emergency_crisis"}
+DEMOTE = "__next_best__"
+# A classifier-only "emergency" (no red-flag phrase matched) still escalates when the
+# classifier is fairly sure: when in doubt, escalate. Below this, it was a guess about a
+# message with no red flag in it ("I have a question about my injections").
+CLASSIFIER_EMERGENCY_MIN = 0.6
 
 
-def decide(level: str, negated: bool, predicted: str | None) -> str | None:
-    """The intent to force, or None to keep the classifier's. Pure, for tests."""
+def decide(level: str, negated: bool, predicted: str | None, confidence: float = 1.0) -> str | None:
+    """The intent to force, DEMOTE (use the next-best non-emergency intent), or None to keep
+    the classifier's. Pure, for tests."""
     if level in LEVEL_INTENT:
         return LEVEL_INTENT[level]
-    if negated and predicted in EMERGENCY_INTENTS:
-        # "no chest pain, just asking about lanreotide": the classifier saw the red-flag
-        # words; the triage saw the negation. Not an emergency; the rest of the message is
-        # not known, so fall back rather than guess.
-        return "nlu_fallback"
-    return None  # includes a classifier-only emergency: when in doubt, escalate
+    if predicted in EMERGENCY_INTENTS:
+        if negated:
+            # "no chest pain, just asking about lanreotide": the classifier saw the red-flag
+            # words; the triage saw the negation.
+            return DEMOTE
+        if confidence < CLASSIFIER_EMERGENCY_MIN:
+            return DEMOTE
+    return None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -48,11 +56,18 @@ class SafetyTriage(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             verdict = self.triage.check(message.get(TEXT) or "")
-            predicted = (message.get(INTENT) or {}).get("name")
-            forced = decide(verdict.level, verdict.negated, predicted)
-            if forced and forced != predicted:
+            current = message.get(INTENT) or {}
+            predicted = current.get("name")
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            forced = decide(verdict.level, verdict.negated, predicted, current.get("confidence", 0.0))
+            if forced == DEMOTE:
+                rest = [r for r in ranking if r.get("name") not in EMERGENCY_INTENTS]
+                intent = dict(rest[0]) if rest else {"name": "nlu_fallback", "confidence": 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, rest or [intent], add_to_output=True)
+            elif forced and forced != predicted:
                 intent = {"name": forced, "confidence": 1.0}
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != forced]
+                ranking = [r for r in ranking if r.get("name") != forced]
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
             message.set("triage", {"level": verdict.level, "category": verdict.category},
