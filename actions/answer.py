@@ -8,8 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import composer, latest, replies, send
+from actions.services import composer, guard, latest, replies, send
 from bot import content
+from bot.knowledge import OVERVIEW_ASPECTS
+
+# Kinds of question that are about NETs as a whole: when the subject in context is general,
+# their own default subject is the better one ("what does it depend on" -> the outlook).
+GENERAL_SUBJECTS = {"net", "treatment", "prognosis"}
+NET_LEVEL = {"outlook", "cure", "how_chosen"}
 
 
 # "what about octreotide?", "and for surgery?": same kind of question, new subject
@@ -35,9 +41,22 @@ class ActionAnswer(Action):
             aspect = tracker.get_slot("aspect")
         spec = content.aspects().get(aspect) or content.aspects()["what_is"]
         subject = entities.get("subject") or tracker.get_slot("subject") or spec.get("default_subject")
-        answer = comp.kb.answer(aspect, subject) if subject else None
+        if subject in GENERAL_SUBJECTS and spec.get("default_subject"):
+            subject = spec["default_subject"]
+        aspect, answer = self.choose(comp, aspect, subject, text) if subject else (aspect, None)
         if answer is None:
             send(dispatcher, replies().messages("clarify_subject"))
             return [SlotSet("misses", 0.0)]
         send(dispatcher, comp.answer(aspect, answer))
         return [SlotSet("subject", subject), SlotSet("aspect", aspect), SlotSet("misses", 0.0)]
+
+    @staticmethod
+    def choose(comp, aspect: str, subject: str, text: str):
+        """(aspect, answer). The classifier's reading, unless cue words or the subject's own
+        overview give an answer that is more about this subject than a distant parent's."""
+        cue = guard().cue_aspect(text)
+        if aspect in NET_LEVEL and cue == aspect:
+            return aspect, comp.kb.answer(aspect, subject)
+        readings = [aspect] + ([cue] if cue else []) + list(OVERVIEW_ASPECTS)
+        found = comp.kb.closest(readings, subject)
+        return found if found else (aspect, comp.kb.answer(aspect, subject))

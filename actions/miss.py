@@ -22,6 +22,9 @@ class ActionHandleMiss(Action):
         misses = float(tracker.get_slot("misses") or 0) + 1
         intent, entities, text = latest(tracker)
         comp = composer()
+        if comp is not None and entities.get("uncovered_topic"):  # understood enough to be honest
+            send(dispatcher, comp.not_covered(entities["uncovered_topic"]))
+            return [SlotSet("misses", 0.0)]
         if misses >= 2 or comp is None:
             send(dispatcher, replies().messages("out_of_scope_again"))
             return [SlotSet("misses", 0.0)]

@@ -25,7 +25,7 @@ class ActionPersonalAdvice(Action):
         if entities.get("uncovered_topic"):  # "can I have Lutathera": honest, then the team
             send(dispatcher, comp.personal(None)[:1] + comp.not_covered(entities["uncovered_topic"]))
             return []
-        if comp.is_prognosis_question(text) and subject in (None, "net", "prognosis", "treatment"):
+        if comp.is_prognosis_question(text):
             general = comp.kb.answer("outlook", "prognosis")
         elif subject:
             general = comp.kb.answer("what_is", subject)

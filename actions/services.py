@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
+from bot.intent_guard import IntentGuard
 from bot.knowledge import KnowledgeBaseUnavailable, KnowledgeService
 from bot.reply import Composer
 from bot.responses import Replies
@@ -14,6 +15,11 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def replies() -> Replies:
     return Replies()
+
+
+@lru_cache(maxsize=1)
+def guard() -> IntentGuard:
+    return IntentGuard()
 
 
 def composer() -> Composer | None:

@@ -16,6 +16,7 @@ import re
 from bot import content
 
 SAFETY = {"emergency", "emergency_crisis", "report_symptom", "distress"}
+QUESTION = re.compile(r"\?\s*$|^\W*(is|are|can|could|do|does|did|what|whats|what's|how|why|when|who|which|will|would|should)\b", re.I)
 SOCIAL = {"greet", "goodbye", "thank", "bot_challenge"}
 UNSURE = 0.5  # below this top confidence, clear cue words decide the kind of question
 
@@ -46,14 +47,16 @@ class IntentGuard:
         if wrong:
             cue = self.cue_aspect(text)
             if cue:
-                return f"ask_{cue}", top
+                return f"ask_{cue}", max(top, UNSURE)
             for r in ranking:
                 name = r.get("name") or ""
                 if name != intent and name.startswith("ask_") and name != "ask_not_covered":
-                    return name, top
+                    return name, max(top, UNSURE)
             return None
-        if subject and top < UNSURE and (intent or "").startswith("ask_") or \
-                subject and top < UNSURE and intent in ("out_of_scope", "ask_capabilities"):
+        if subject and QUESTION.search(text or "") and intent in SOCIAL | {"out_of_scope", "ask_capabilities"}:
+            # "is chemo more useful for pancreatic NETs" is a question, not a thank-you
+            return f"ask_{self.cue_aspect(text) or 'what_is'}", UNSURE
+        if subject and top < UNSURE and (intent or "").startswith("ask_"):
             cue = self.cue_aspect(text)
             if cue and f"ask_{cue}" != intent:
                 return f"ask_{cue}", UNSURE

@@ -99,6 +99,19 @@ class KnowledgeService:
                     return self._answer(row, exact=False)
         return None
 
+    def closest(self, aspects: list[str], subject: str) -> tuple[str, Answer] | None:
+        """Of several readings of a question, the one whose answer is most about `subject`
+        itself (fewest steps up its parent chain); ties go to the earlier reading."""
+        chain = self.chain(subject)
+        best = None
+        for rank, aspect in enumerate(dict.fromkeys(aspects)):
+            ans = self.answer(aspect, subject)
+            if ans and ans.exact and ans.subject in chain:
+                key = (chain.index(ans.subject), rank)
+                if best is None or key < best[0]:
+                    best = (key, aspect, ans)
+        return (best[1], best[2]) if best else None
+
     def by_id(self, answer_id: str) -> Answer | None:
         rows = list(self.db["answers"].rows_where("id = ?", [answer_id]))
         return self._answer(rows[0], exact=True) if rows else None

@@ -22,3 +22,8 @@ def test_unsure_classifier_only_emergency_is_demoted():
     assert decide("none", False, "emergency", 0.38) == DEMOTE
     assert decide("none", False, "emergency", 0.8) is None
     assert decide("emergency", False, "ask_what_is", 0.1) == "emergency"   # a red flag never needs confidence
+
+
+def test_classifier_only_emergency_on_an_information_question_is_demoted():
+    assert decide("none", False, "emergency_crisis", 0.9, info_question=True) == DEMOTE
+    assert decide("crisis", False, "ask_what_for", 0.9, info_question=True) == "emergency_crisis"

@@ -6,6 +6,7 @@ rule answers it with a domain response: no action server, no confidence threshol
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -13,7 +14,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.triage import Triage
@@ -28,9 +29,14 @@ DEMOTE = "__next_best__"
 CLASSIFIER_EMERGENCY_MIN = 0.6
 
 
-def decide(level: str, negated: bool, predicted: str | None, confidence: float = 1.0) -> str | None:
+QUESTION = re.compile(r"\?\s*$|^\W*(is|are|can|could|do|does|did|what|whats|what's|how|why|when|who|which|will|would|should)\b", re.I)
+
+
+def decide(level: str, negated: bool, predicted: str | None, confidence: float = 1.0,
+           info_question: bool = False) -> str | None:
     """The intent to force, DEMOTE (use the next-best non-emergency intent), or None to keep
-    the classifier's. Pure, for tests."""
+    the classifier's. `info_question`: a question that names a covered subject ("is there any
+    point having lanreotide if..."). Pure, for tests."""
     if level in LEVEL_INTENT:
         return LEVEL_INTENT[level]
     if predicted in EMERGENCY_INTENTS:
@@ -38,7 +44,7 @@ def decide(level: str, negated: bool, predicted: str | None, confidence: float =
             # "no chest pain, just asking about lanreotide": the classifier saw the red-flag
             # words; the triage saw the negation.
             return DEMOTE
-        if confidence < CLASSIFIER_EMERGENCY_MIN:
+        if confidence < CLASSIFIER_EMERGENCY_MIN or info_question:
             return DEMOTE
     return None
 
@@ -59,7 +65,10 @@ class SafetyTriage(GraphComponent, IntentClassifier):
             current = message.get(INTENT) or {}
             predicted = current.get("name")
             ranking = message.get(INTENT_RANKING_KEY) or []
-            forced = decide(verdict.level, verdict.negated, predicted, current.get("confidence", 0.0))
+            text = message.get(TEXT) or ""
+            named = any(e.get("entity") == "subject" for e in message.get(ENTITIES) or [])
+            forced = decide(verdict.level, verdict.negated, predicted, current.get("confidence", 0.0),
+                            info_question=named and bool(QUESTION.search(text)))
             if forced == DEMOTE:
                 rest = [r for r in ranking if r.get("name") not in EMERGENCY_INTENTS]
                 intent = dict(rest[0]) if rest else {"name": "nlu_fallback", "confidence": 1.0}
