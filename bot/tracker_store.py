@@ -3,8 +3,9 @@
 Every turn Rasa re-reads the conversation from SQL and re-creates each event object, which
 cost about 20% of a turn here. The database stays the record (every event is still written
 by SQLTrackerStore.save, so a restart loses nothing); reads of a conversation this process
-wrote or read before come from memory. One Rasa process owns the file (the default
-`make run`), which is what makes the cache safe.
+wrote or read before come from memory. With several Rasa worker processes, another worker
+may have written since: each read first asks the database for the conversation's newest
+event id (one indexed lookup) and uses the cache only if it is unchanged.
 """
 from __future__ import annotations
 
@@ -49,22 +50,38 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                                            connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        self._cache: "OrderedDict[str, list]" = OrderedDict()
+        self._cache: "OrderedDict[str, tuple]" = OrderedDict()  # sender -> (newest id, events)
 
-    def _remember(self, sender_id: Text, events: list) -> None:
-        self._cache[sender_id] = events
+    def _newest_id(self, sender_id: Text, conn=None) -> int:
+        q = sa.text("SELECT MAX(id) FROM events WHERE sender_id = :s")
+        if conn is not None:
+            return conn.execute(q, {"s": sender_id}).scalar() or 0
+        with self.engine.connect() as c:
+            return c.execute(q, {"s": sender_id}).scalar() or 0
+
+    def _remember(self, sender_id: Text, newest: int, events: list) -> None:
+        self._cache[sender_id] = (newest, events)
         self._cache.move_to_end(sender_id)
         while len(self._cache) > MAX_CACHED:
             self._cache.popitem(last=False)
 
+    def _fresh(self, sender_id: Text) -> Optional[list]:
+        """Cached events, if no other worker has written to this conversation since."""
+        cached = self._cache.get(sender_id)
+        if cached is None or cached[0] != self._newest_id(sender_id):
+            self._cache.pop(sender_id, None)
+            return None
+        return cached[1]
+
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        events = self._cache.get(sender_id)
+        events = self._fresh(sender_id)
         if events is not None and self.domain:
             self._cache.move_to_end(sender_id)
             return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        newest = self._newest_id(sender_id)
         tracker = await super().retrieve(sender_id)
         if tracker is not None:
-            self._remember(sender_id, list(tracker.events))
+            self._remember(sender_id, newest, list(tracker.events))
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -72,7 +89,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         and the new rows written in one statement (same rows, same columns)."""
         await self.stream_events(tracker)
         sid = tracker.sender_id
-        cached = self._cache.get(sid)
+        cached = self._fresh(sid)
         try:
             with self.session_scope() as session:
                 stored = len(cached) if cached is not None else self._additional_count(session, sid)
@@ -85,11 +102,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                                  "data": json.dumps(data)})
                 if rows:
                     session.execute(self.SQLEvent.__table__.insert(), rows)
+                newest = self._newest_id(sid, session)
                 session.commit()
         except Exception:
             self._cache.pop(sid, None)  # the database is the truth
             raise
-        self._remember(sid, current_session(list(tracker.events)))
+        self._remember(sid, newest, current_session(list(tracker.events)))
 
     def _additional_count(self, session, sender_id: Text) -> int:
         return self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()

@@ -1,0 +1,24 @@
+"""The fast classifier builds exactly the matrix Rasa's own classifier builds."""
+import numpy as np
+import scipy.sparse as sp
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.fast_logistic_regression import FastLogisticRegressionClassifier
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+
+def message(values):
+    m = Message(data={TEXT: "x"})
+    m.add_features(Features(sp.coo_matrix(np.array([values])), "sentence", TEXT, "cvf"))
+    return m
+
+
+def test_same_matrix_as_rasa():
+    msgs = [message([1, 0, 2, 0]), message([0, 3, 0, 1])]
+    ours = FastLogisticRegressionClassifier._create_X(None, msgs)
+    theirs = LogisticRegressionClassifier._create_X(None, msgs)
+    assert (ours != theirs).nnz == 0 and ours.shape == theirs.shape
+    one = FastLogisticRegressionClassifier._create_X(None, msgs[:1])
+    assert (one != LogisticRegressionClassifier._create_X(None, msgs[:1])).nnz == 0
