@@ -21,7 +21,7 @@ CONTENT := $(shell find content config -name '*.yml') ../shared/source/net-treat
 BUILD_CODE := bot/__main__.py bot/content.py bot/source.py bot/kb_build.py bot/nlp.py bot/responses.py bot/settings.py
 # The model depends on the training data and on what shapes its features (subjects, the
 # generated responses); answers and glossary live in the knowledge base, not the model.
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/nlu/*.py bot/subjects.py \
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/nlu/*.py bot/policies/*.py bot/subjects.py \
   bot/nlp.py content/subjects.yml
 
 .PHONY: help venv build model run test test-unit validate test-stories test-e2e test-browser bench eval cross-validate clean
