@@ -6,7 +6,6 @@ rule answers it with a domain response: no action server, no confidence threshol
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -17,6 +16,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.intent_guard import QUESTION
 from bot.triage import Triage
 
 # triage level -> intent the rules answer
@@ -27,9 +27,6 @@ DEMOTE = "__next_best__"
 # classifier is fairly sure: when in doubt, escalate. Below this, it was a guess about a
 # message with no red flag in it ("I have a question about my injections").
 CLASSIFIER_EMERGENCY_MIN = 0.6
-
-
-QUESTION = re.compile(r"\?\s*$|^\W*(is|are|can|could|do|does|did|what|whats|what's|how|why|when|who|which|will|would|should)\b", re.I)
 
 
 def decide(level: str, negated: bool, predicted: str | None, confidence: float = 1.0,

@@ -37,7 +37,7 @@ def open_with_answer(widget, navigate=True):
     widget.open()
     expect(widget.page.get_by_role("button", name="Carcinoid heart disease")).to_be_visible()
     widget.ask("how often is lanreotide given")
-    expect(widget.page.locator(".netw-msg--bot").filter(has_text="every 4 weeks")).to_be_visible()
+    expect(widget.page.locator(".netw-msg--bot").filter(has_text="every 3–4 weeks")).to_be_visible()
     widget.page.wait_for_timeout(200)
     return widget.page
 
@@ -130,7 +130,7 @@ def test_text_at_200_percent_loses_nothing(widget, screenshot_dir, size):
         control.scroll_into_view_if_needed()     # on a small phone the dialog itself may scroll
         expect(control).to_be_in_viewport()
     page.locator(".netw-msg--bot").last.scroll_into_view_if_needed()
-    expect(page.locator(".netw-msg--bot").filter(has_text="every 4 weeks")).to_be_in_viewport()
+    expect(page.locator(".netw-msg--bot").filter(has_text="every 3–4 weeks")).to_be_in_viewport()
 
 
 @pytest.mark.parametrize("size", [(360, 740), (1280, 800)], ids=["phone", "desktop"])

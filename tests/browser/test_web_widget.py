@@ -34,7 +34,7 @@ def test_open_ask_and_read_the_answer(widget, fake_rasa):
     assert fake_rasa.messages() == ["/greet"]
 
     widget.ask("lanriotide jab how often")
-    answer = page.locator(".netw-msg--bot").filter(has_text="every 4 weeks")
+    answer = page.locator(".netw-msg--bot").filter(has_text="every 3–4 weeks")
     expect(answer).to_be_visible()
     assert widget.user_texts() == ["You said: lanriotide jab how often"]
     expect(widget.input).to_have_value("")
@@ -66,19 +66,19 @@ def test_topic_button_sends_payload_and_shows_its_title(widget, fake_rasa):
 def test_reload_keeps_the_conversation_and_clear_wipes_it(widget, fake_rasa):
     page = widget.goto().open().page
     widget.ask("lanreotide")
-    expect(page.get_by_text("every 4 weeks")).to_be_visible()
+    expect(page.get_by_text("every 3–4 weeks")).to_be_visible()
     sender = page.evaluate("sessionStorage.getItem('netChat.sender')")
     assert UUID.match(sender)
 
     page.reload()
     expect(widget.dialog).to_be_visible()           # it was open, so it opens again
-    expect(page.get_by_text("every 4 weeks")).to_be_visible()
+    expect(page.get_by_text("every 3–4 weeks")).to_be_visible()
     assert widget.user_texts() == ["You said: lanreotide"]
     assert page.evaluate("sessionStorage.getItem('netChat.sender')") == sender
     assert fake_rasa.messages() == ["/greet", "lanreotide"]  # nothing re-sent on reload
 
     page.get_by_role("button", name="Clear conversation").click()
-    expect(page.get_by_text("every 4 weeks")).to_have_count(0)
+    expect(page.get_by_text("every 3–4 weeks")).to_have_count(0)
     assert widget.user_texts() == []
     expect(widget.input).to_be_focused()
     wait_for_posts(fake_rasa, page, 3)
@@ -89,7 +89,7 @@ def test_reload_keeps_the_conversation_and_clear_wipes_it(widget, fake_rasa):
     expect(page.get_by_role("button", name="Carcinoid heart disease")).to_be_visible()
 
     page.reload()
-    expect(page.get_by_text("every 4 weeks")).to_have_count(0)
+    expect(page.get_by_text("every 3–4 weeks")).to_have_count(0)
 
 
 def test_deep_link_starts_on_the_topic(widget, fake_rasa):
@@ -131,7 +131,7 @@ def test_keyboard_only_from_launcher_to_answer(widget, fake_rasa):
     expect(widget.input).to_be_focused()
     page.keyboard.type("how often is lanreotide given")
     page.keyboard.press("Enter")
-    expect(page.locator(".netw-msg--bot").filter(has_text="every 4 weeks")).to_be_visible()
+    expect(page.locator(".netw-msg--bot").filter(has_text="every 3–4 weeks")).to_be_visible()
 
     # Tab on to a suggested question and press it with the keyboard.
     page.keyboard.press("Shift+Tab")
@@ -192,7 +192,7 @@ def test_typing_indicator_while_waiting(widget, fake_rasa):
     widget.ask("lanreotide")
     status = page.get_by_role("status")
     expect(status).to_have_text("Finding an answer…")
-    expect(page.locator(".netw-msg--bot").filter(has_text="every 4 weeks")).to_be_visible()
+    expect(page.locator(".netw-msg--bot").filter(has_text="every 3–4 weeks")).to_be_visible()
     expect(status).to_be_empty()
 
 

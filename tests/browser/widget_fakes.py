@@ -22,7 +22,7 @@ GREETING = {
 }
 HEART_ANSWER = ("Carcinoid heart disease is when a NET affects the valves of the heart. "
                 "Ask your NET team if you should have a heart scan.")
-LANREOTIDE_ANSWER = ("Lanreotide is an injection, usually given every 4 weeks. Read more at "
+LANREOTIDE_ANSWER = ("Lanreotide autogel is given every 3–4 weeks. Read more at "
                      "https://www.example.org/net-info. Other links like javascript:alert(1) stay text. "
                      "Ask your NET team about your own plan.")
 INJECTIONS_ANSWER = "Octreotide and lanreotide are injections that slow the growth of many NETs."
