@@ -67,16 +67,23 @@ def wait_until_up(url: str, procs: dict, timeout: float) -> float:
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def _signal_group(p: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(p.pid, sig)  # the whole group: Rasa's worker processes too
+    except ProcessLookupError:
+        pass
+
+
 def stop(procs: dict) -> None:
     for p in procs.values():
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)  # SIGINT may be ignored when started in background
-    deadline = time.monotonic() + 10
+        _signal_group(p, signal.SIGTERM)  # SIGINT may be ignored when started in background
+    deadline = time.monotonic() + 15
     for p in procs.values():
         try:
             p.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            p.kill()
+            pass
+        _signal_group(p, signal.SIGKILL)  # nothing may outlive us and hold a port
 
 
 def _interrupt(signum, frame):
@@ -120,7 +127,8 @@ def main(argv=None) -> int:
     try:
         for name, cmd in commands(rasa_port, actions_port, web_port, interface,
                                   not args.no_web, not args.no_actions).items():
-            procs[name] = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env)
+            # each in its own process group, so stop() reaches every worker it forks
+            procs[name] = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, start_new_session=True)
         wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", procs, args.timeout)
         if not args.no_actions:
             wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs, args.timeout)

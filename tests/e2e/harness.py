@@ -35,22 +35,22 @@ class Stack:
         t0 = time.monotonic()
         self.proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        self.log = []
-        for line in self.proc.stdout:  # the launcher prints "is ready" once both answer
-            self.log.append(line)
-            if "is ready" in line:
-                # keep collecting every server's log, for the no-transcripts check
-                threading.Thread(target=self._drain, args=(self.proc,), daemon=True).start()
-                return time.monotonic() - t0
-            if time.monotonic() - t0 > timeout:
-                break
-        self.stop()
-        raise RuntimeError("bot did not start:\n" + "".join(self.log[-40:]))
+        self.log, self._ready = [], threading.Event()
+        # a thread reads every server's output (for the no-transcripts check); waiting on an
+        # event with a deadline means a server that never starts cannot hang the tests
+        threading.Thread(target=self._drain, args=(self.proc,), daemon=True).start()
+        while not self._ready.wait(0.5):
+            if self.proc.poll() is not None or time.monotonic() - t0 > timeout:
+                self.stop()
+                raise RuntimeError("bot did not start:\n" + "".join(self.log[-40:]))
+        return time.monotonic() - t0
 
     def _drain(self, proc) -> None:
         try:
             for line in proc.stdout:
                 self.log.append(line)
+                if "is ready" in line:  # the launcher prints this once both servers answer
+                    self._ready.set()
         except ValueError:  # closed on stop
             pass
 
@@ -62,7 +62,10 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
         if self.proc and self.proc.stdout:
-            self.proc.stdout.close()
+            try:
+                self.proc.stdout.close()
+            except OSError:
+                pass
 
     def post_raw(self, body: bytes, timeout: float = 30) -> tuple[int, object]:
         req = urllib.request.Request(self.url + "/webhooks/rest/webhook", data=body,
