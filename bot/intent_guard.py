@@ -23,8 +23,10 @@ UNSURE = 0.5  # below this top confidence, clear cue words decide the kind of qu
 
 class IntentGuard:
     def __init__(self, person_words: list[str] | None = None, aspects: dict | None = None):
-        words = person_words or content.load_yaml(content.CONTENT_DIR / "personal.yml")["person_words"]
+        personal = content.load_yaml(content.CONTENT_DIR / "personal.yml")
+        words = person_words or personal["person_words"]
         self._person = re.compile(r"(?<![\w'])(" + "|".join(re.escape(w) for w in words) + r")(?![\w'])", re.I)
+        self._own_outlook = re.compile(r"\b(" + "|".join(re.escape(w) for w in personal["prognosis_words"]) + r")\b", re.I)
         aspects = aspects or content.aspects()
         self._cues = [(name, re.compile("|".join(spec["cues"]), re.I))
                       for name, spec in aspects.items() if spec.get("cues")]
@@ -39,6 +41,10 @@ class IntentGuard:
                subject: str | None, uncovered: str | None) -> tuple[str, float] | None:
         """(intent, confidence) to use instead of the classifier's, or None to keep it."""
         top = ranking[0].get("confidence", 0.0) if ranking else 0.0
+        if intent in ("ask_not_covered", "out_of_scope", "ask_outlook") and not uncovered \
+                and self.names_a_person(text) and self._own_outlook.search(text or ""):
+            # "will I still be alive in 5 years": one person's outlook, never "not covered"
+            return "personal_advice", max(top, UNSURE)
         personal = intent == "personal_advice" and self.names_a_person(text)
         if uncovered and not personal and intent not in SAFETY | SOCIAL | {"ask_not_covered"}:
             return "ask_not_covered", max(top, 0.9)

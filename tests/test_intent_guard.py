@@ -69,3 +69,11 @@ def test_uncovered_topic_without_a_person_is_not_covered(guard):
     assert guard.adjust("personal_advice", r, "does octreotide have side effects", "octreotide",
                         "side_effects") == ("ask_not_covered", 0.9)
     assert guard.adjust("personal_advice", r, "can I have lutathera", None, "prrt") is None
+
+
+def test_own_outlook_is_personal_not_uncovered(guard):
+    r = rank(("ask_not_covered", 0.4), ("ask_outlook", 0.3))
+    assert guard.adjust("ask_not_covered", r, "will i still be alive in 5 years", None, None) \
+        == ("personal_advice", UNSURE)
+    assert guard.adjust("ask_outlook", rank(("ask_outlook", 0.8)), "what is the outlook for NETs",
+                        None, None) is None
