@@ -1,7 +1,9 @@
 """Sanity checks on the classifier's guess, from facts found by deterministic means.
 
 - A named topic the source does not cover (side effects, PRRT...) makes it a "not covered"
-  question, whatever the classifier thought (unless it is a safety or social message).
+  question, whatever the classifier thought (unless it is a safety or social message, or
+  chat with no NET subject in it: "can dogs eat grapes"). With a person and a decision word
+  ("can I stop my jab because of the side effects") it is personal advice instead.
 - "Personal advice" needs a person ("I", "my", "mum"...); without one the question is general.
 - "Not covered" without an uncovered topic but with a covered subject: the source has
   something to say, so it is a question about that subject.
@@ -27,6 +29,7 @@ class IntentGuard:
         words = person_words or personal["person_words"]
         self._person = re.compile(r"(?<![\w'])(" + "|".join(re.escape(w) for w in words) + r")(?![\w'])", re.I)
         self._own_outlook = re.compile(r"\b(" + "|".join(re.escape(w) for w in personal["prognosis_words"]) + r")\b", re.I)
+        self._decision = re.compile(r"\b(" + "|".join(re.escape(w) for w in personal["decision_words"]) + r")\b", re.I)
         aspects = aspects or content.aspects()
         self._cues = [(name, re.compile("|".join(spec["cues"]), re.I))
                       for name, spec in aspects.items() if spec.get("cues")]
@@ -45,9 +48,11 @@ class IntentGuard:
                 and self.names_a_person(text) and self._own_outlook.search(text or ""):
             # "will I still be alive in 5 years": one person's outlook, never "not covered"
             return "personal_advice", max(top, UNSURE)
+        if uncovered and intent not in SAFETY | SOCIAL and (subject or intent != "out_of_scope"):
+            decision = self.names_a_person(text) and self._decision.search(text or "")
+            target = "personal_advice" if decision else "ask_not_covered"
+            return (target, max(top, 0.9)) if target != intent else None
         personal = intent == "personal_advice" and self.names_a_person(text)
-        if uncovered and not personal and intent not in SAFETY | SOCIAL | {"ask_not_covered"}:
-            return "ask_not_covered", max(top, 0.9)
         wrong = (intent == "personal_advice" and not personal) or \
                 (intent == "ask_not_covered" and subject and not uncovered)
         if wrong:

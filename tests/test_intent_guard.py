@@ -64,11 +64,28 @@ def test_unsure_guess_about_a_subject_follows_clear_cues(guard):
     assert guard.adjust("ask_how_chosen", sure, "treatment for carcinoid heart disease", "chd", None) is None
 
 
-def test_uncovered_topic_without_a_person_is_not_covered(guard):
+def test_uncovered_topic_is_not_covered_unless_it_is_about_changing_own_treatment(guard):
     r = rank(("personal_advice", 0.44), ("ask_what_for", 0.44))
     assert guard.adjust("personal_advice", r, "does octreotide have side effects", "octreotide",
                         "side_effects") == ("ask_not_covered", 0.9)
-    assert guard.adjust("personal_advice", r, "can I have lutathera", None, "prrt") is None
+    # a person alone does not make it personal advice: the source still has nothing on PRRT
+    assert guard.adjust("personal_advice", r, "can I have lutathera", None, "prrt") == ("ask_not_covered", 0.9)
+    # stopping or changing one's own treatment is personal advice, whatever the topic
+    nc = rank(("ask_not_covered", 0.7))
+    assert guard.adjust("ask_not_covered", nc, "can I stop my lanreotide because of the side effects",
+                        "lanreotide", "side_effects") == ("personal_advice", 0.9)
+    assert guard.adjust("personal_advice", r, "should I skip my jab before my holiday", "ssa",
+                        "daily_life") is None
+    # without a person, a decision word is a general question
+    assert guard.adjust("personal_advice", r, "do people stop octreotide for side effects", "octreotide",
+                        "side_effects") == ("ask_not_covered", 0.9)
+
+
+def test_uncovered_words_in_chat_about_something_else_stay_out_of_scope(guard):
+    oos = rank(("out_of_scope", 0.6), ("ask_not_covered", 0.3))
+    assert guard.adjust("out_of_scope", oos, "can dogs eat grapes", None, "diet") is None
+    assert guard.adjust("out_of_scope", oos, "can I drink wine on lanreotide", "lanreotide", "diet") \
+        == ("ask_not_covered", 0.9)
 
 
 def test_own_outlook_is_personal_not_uncovered(guard):
