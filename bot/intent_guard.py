@@ -8,7 +8,9 @@
 - "Not covered" without an uncovered topic but with a covered subject: the source has
   something to say, so it is a question about that subject.
 - An unsure guess about a named subject: the kind of question is read from cue words
-  (content/aspects.yml `cues`) when they are clear.
+  (content/aspects.yml `cues`) when they are clear, else the likeliest kind of question in the
+  classifier's ranking (never chat). Chat or an unsure "symptom" guess for a question naming a
+  subject, or chat only just ahead of such a question, becomes the question.
 Plain Python, for tests; the Rasa component is bot/nlu/intent_guard_component.py.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ SAFETY = {"emergency", "emergency_crisis", "report_symptom", "distress"}
 QUESTION = re.compile(r"\?\s*$|^\W*(is|are|can|could|do|does|did|what|whats|what's|how|why|when|who|which|will|would|should)\b", re.I)
 SOCIAL = {"greet", "goodbye", "thank", "bot_challenge"}
 UNSURE = 0.5  # below this top confidence, clear cue words decide the kind of question
+CLOSE = 0.1   # "out of scope" this close to a question about a named subject is the question
 
 
 class IntentGuard:
@@ -31,14 +34,22 @@ class IntentGuard:
         self._own_outlook = re.compile(r"\b(" + "|".join(re.escape(w) for w in personal["prognosis_words"]) + r")\b", re.I)
         self._decision = re.compile(r"\b(" + "|".join(re.escape(w) for w in personal["decision_words"]) + r")\b", re.I)
         aspects = aspects or content.aspects()
+        self._aspect_intents = {f"ask_{name}" for name in aspects}
         self._cues = [(name, re.compile("|".join(spec["cues"]), re.I))
                       for name, spec in aspects.items() if spec.get("cues")]
+        capability = content.load_yaml(content.CONTENT_DIR / "aspects.yml").get("capability_cues") or []
+        self._capability = re.compile("|".join(capability), re.I) if capability else None
 
     def names_a_person(self, text: str) -> bool:
         return bool(self._person.search(text or ""))
 
     def cue_aspect(self, text: str) -> str | None:
         return next((name for name, rx in self._cues if rx.search(text or "")), None)
+
+    def best_aspect(self, ranking: list[dict], exclude: str | None = None) -> str | None:
+        """The classifier's likeliest kind of question about a subject (not chat or 'not covered')."""
+        return next((r["name"] for r in ranking if r.get("name") in self._aspect_intents
+                     and r.get("name") != exclude), None)
 
     def adjust(self, intent: str | None, ranking: list[dict], text: str,
                subject: str | None, uncovered: str | None) -> tuple[str, float] | None:
@@ -59,14 +70,27 @@ class IntentGuard:
             cue = self.cue_aspect(text)
             if cue:
                 return f"ask_{cue}", max(top, UNSURE)
-            for r in ranking:
-                name = r.get("name") or ""
-                if name != intent and name.startswith("ask_") and name != "ask_not_covered":
-                    return name, max(top, UNSURE)
-            return None
-        if subject and QUESTION.search(text or "") and intent in SOCIAL | {"out_of_scope", "ask_capabilities"}:
+            best = self.best_aspect(ranking, exclude=intent)
+            return (best, max(top, UNSURE)) if best else None
+        about_the_bot = intent == "ask_capabilities" and self._capability and self._capability.search(text or "")
+        if subject and QUESTION.search(text or "") and intent in SOCIAL | {"out_of_scope", "ask_capabilities"} \
+                and not about_the_bot:
             # "is chemo more useful for pancreatic NETs" is a question, not a thank-you
-            return f"ask_{self.cue_aspect(text) or 'what_is'}", UNSURE
+            cue = self.cue_aspect(text)
+            return (f"ask_{cue}" if cue else self.best_aspect(ranking) or "ask_what_is"), UNSURE
+        if subject and intent == "report_symptom" and top < UNSURE and QUESTION.search(text or ""):
+            # an unsure "symptom" guess for a question about a named subject ("are sunitinib and
+            # everolimus used for NETs in the bowel?"); symptom phrases are still caught by the
+            # phrase triage, which runs after this and overrides it
+            cue = self.cue_aspect(text)
+            best = f"ask_{cue}" if cue else self.best_aspect(ranking)
+            if best:
+                return best, UNSURE
+        if subject and intent == "out_of_scope" and len(ranking) > 1:
+            # a close call between chat and a question that names a NET subject: the question
+            runner = ranking[1]
+            if runner.get("name") in self._aspect_intents and top - runner.get("confidence", 0.0) < CLOSE:
+                return runner["name"], max(top, UNSURE)
         if subject and top < UNSURE and (intent or "").startswith("ask_"):
             cue = self.cue_aspect(text)
             if cue and f"ask_{cue}" != intent:

@@ -28,6 +28,7 @@ class SubjectResolver:
         self.unmasked = {sid for sid, s in self.subjects.items() if s.get("mask") is False}
         # Misspellings beyond those listed ("lanrotide", "everolimas"): only long, specific
         # single-word names, so everyday words never fuzzy-match a drug.
+        self.not_fuzzy = {str(w).lower() for w in vocab.get("fuzzy_exclude") or []}
         self.fuzzy_names = {
             n.lower(): sid for sid, s in self.subjects.items() if self.depth[sid] >= 3
             for n in s["names"] if " " not in str(n) and len(str(n)) >= 7
@@ -53,7 +54,7 @@ class SubjectResolver:
             else:
                 subjects.append(ent.ent_id_)
         for tok in doc:
-            if tok.i in covered_tokens or not tok.is_alpha or len(tok.text) < 6:
+            if tok.i in covered_tokens or not tok.is_alpha or len(tok.text) < 6 or tok.lower_ in self.not_fuzzy:
                 continue
             hit = difflib.get_close_matches(tok.lower_, self.fuzzy_names, n=1, cutoff=self.cutoff)
             if hit:

@@ -94,3 +94,35 @@ def test_own_outlook_is_personal_not_uncovered(guard):
         == ("personal_advice", UNSURE)
     assert guard.adjust("ask_outlook", rank(("ask_outlook", 0.8)), "what is the outlook for NETs",
                         None, None) is None
+
+
+def test_asking_what_the_bot_can_do_about_a_subject_stays_a_capability_question(guard):
+    r = rank(("ask_capabilities", 0.6), ("ask_what_is", 0.2))
+    assert guard.adjust("ask_capabilities", r, "can you answer questions about my injections", "ssa", None) is None
+    assert guard.adjust("ask_capabilities", r, "is this the right place to ask about carcinoid", "net", None) is None
+    # a real question about the subject, misread as chat, is still a question
+    assert guard.adjust("ask_capabilities", r, "can lanreotide shrink the tumour?", "lanreotide", None)[0] \
+        .startswith("ask_")
+
+
+def test_plain_treat_is_a_how_treated_cue(guard):
+    oos = rank(("out_of_scope", 0.4), ("ask_what_is", 0.3))
+    assert guard.adjust("out_of_scope", oos, "how do you treat a neuroendocrine tumer", "net", None) \
+        == ("ask_how_treated", UNSURE)
+
+
+def test_overruled_guess_falls_to_the_likeliest_kind_of_question_never_to_chat(guard):
+    r = rank(("ask_not_covered", 0.52), ("ask_capabilities", 0.39), ("ask_what_for", 0.04))
+    assert guard.adjust("ask_not_covered", r, "what happens to the heart in carcinoid syndrome", "chd", None) \
+        == ("ask_what_for", 0.52)
+    oos = rank(("out_of_scope", 0.51), ("ask_cure", 0.48))
+    assert guard.adjust("out_of_scope", oos, "even with secondaries can the treatments keep working",
+                        "treatment", None) == ("ask_cure", 0.51)
+
+
+def test_unsure_symptom_guess_on_a_question_about_a_subject_is_the_question(guard):
+    r = rank(("report_symptom", 0.23), ("ask_who_for", 0.18))
+    assert guard.adjust("report_symptom", r, "are sunitinib and everolimus used for NETs in the bowel as well",
+                        "sunitinib", None) == ("ask_who_for", UNSURE)
+    sure = rank(("report_symptom", 0.7), ("ask_who_for", 0.1))
+    assert guard.adjust("report_symptom", sure, "is my flushing worse on lanreotide?", "lanreotide", None) is None

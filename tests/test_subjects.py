@@ -52,6 +52,8 @@ def test_uncovered(resolve, text, topic):
 
 def test_everyday_words_do_not_fuzzy_match(resolve):
     assert resolve("the weather is lovely today").subject is None
+    assert resolve("how long does a chest infection last").subject is None   # not "injection"
+    assert resolve("a chest injecton").subject == "ssa"
 
 
 # Questions the source DOES answer, phrased with everyday words that sit close to the

@@ -1,7 +1,7 @@
 """How the triage verdict overrides the classifier (pure decision function)."""
 import pytest
 
-from bot.nlu.safety_triage import DEMOTE, decide
+from bot.nlu.safety_triage import DEMOTE, decide, demoted_ranking
 
 
 @pytest.mark.parametrize("level,negated,predicted,forced", [
@@ -27,3 +27,10 @@ def test_unsure_classifier_only_emergency_is_demoted():
 def test_classifier_only_emergency_on_an_information_question_is_demoted():
     assert decide("none", False, "emergency_crisis", 0.9, info_question=True) == DEMOTE
     assert decide("crisis", False, "ask_what_for", 0.9, info_question=True) == "emergency_crisis"
+
+
+def test_demoted_question_about_a_subject_prefers_a_kind_of_question():
+    ranking = [{"name": "emergency", "confidence": 0.38}, {"name": "report_symptom", "confidence": 0.23},
+               {"name": "ask_who_for", "confidence": 0.18}]
+    assert demoted_ranking(ranking, info_question=True)[0]["name"] == "ask_who_for"
+    assert demoted_ranking(ranking, info_question=False)[0]["name"] == "report_symptom"

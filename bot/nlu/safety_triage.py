@@ -29,6 +29,17 @@ DEMOTE = "__next_best__"
 CLASSIFIER_EMERGENCY_MIN = 0.6
 
 
+def demoted_ranking(ranking: list[dict], info_question: bool) -> list[dict]:
+    """The ranking without emergency intents. For a question about a named subject, the
+    kinds of question come first: with no red flag found, "are sunitinib and everolimus used
+    for NETs in the bowel?" is a question, not a symptom report."""
+    rest = [r for r in ranking if r.get("name") not in EMERGENCY_INTENTS]
+    if info_question:
+        asks = [r for r in rest if (r.get("name") or "").startswith("ask_") and r.get("name") != "ask_capabilities"]
+        rest = asks + [r for r in rest if r not in asks]
+    return rest
+
+
 def decide(level: str, negated: bool, predicted: str | None, confidence: float = 1.0,
            info_question: bool = False) -> str | None:
     """The intent to force, DEMOTE (use the next-best non-emergency intent), or None to keep
@@ -64,10 +75,11 @@ class SafetyTriage(GraphComponent, IntentClassifier):
             ranking = message.get(INTENT_RANKING_KEY) or []
             text = message.get(TEXT) or ""
             named = any(e.get("entity") == "subject" for e in message.get(ENTITIES) or [])
+            info_question = named and bool(QUESTION.search(text))
             forced = decide(verdict.level, verdict.negated, predicted, current.get("confidence", 0.0),
-                            info_question=named and bool(QUESTION.search(text)))
+                            info_question=info_question)
             if forced == DEMOTE:
-                rest = [r for r in ranking if r.get("name") not in EMERGENCY_INTENTS]
+                rest = demoted_ranking(ranking, info_question)
                 intent = dict(rest[0]) if rest else {"name": "nlu_fallback", "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, rest or [intent], add_to_output=True)
