@@ -51,6 +51,13 @@ class IntentGuard:
         return next((r["name"] for r in ranking if r.get("name") in self._aspect_intents
                      and r.get("name") != exclude), None)
 
+    @staticmethod
+    def implausible(subject: str | None, uncovered: str | None) -> set[str]:
+        """Intents that cannot be right: "not covered" when a covered subject is named and no
+        uncovered topic is. Kept out of the ranking, so they cannot make a clear question look
+        ambiguous to the FallbackClassifier."""
+        return {"ask_not_covered"} if subject and not uncovered else set()
+
     def adjust(self, intent: str | None, ranking: list[dict], text: str,
                subject: str | None, uncovered: str | None) -> tuple[str, float] | None:
         """(intent, confidence) to use instead of the classifier's, or None to keep it."""

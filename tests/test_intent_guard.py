@@ -126,3 +126,22 @@ def test_unsure_symptom_guess_on_a_question_about_a_subject_is_the_question(guar
                         "sunitinib", None) == ("ask_who_for", UNSURE)
     sure = rank(("report_symptom", 0.7), ("ask_who_for", 0.1))
     assert guard.adjust("report_symptom", sure, "is my flushing worse on lanreotide?", "lanreotide", None) is None
+
+
+def test_component_keeps_not_covered_out_of_the_ranking_of_a_question_about_a_named_subject():
+    from rasa.shared.nlu.training_data.message import Message
+    from bot.nlu.intent_guard_component import IntentGuardComponent
+    ranking = [{"name": "ask_who_for", "confidence": 0.45}, {"name": "ask_not_covered", "confidence": 0.43},
+               {"name": "ask_cure", "confidence": 0.09}]
+    msg = Message(data={"text": "can they remove NETs that have spread to one side of the liver",
+                        "intent": ranking[0], "intent_ranking": ranking,
+                        "entities": [{"entity": "subject", "value": "surgery"}]})
+    IntentGuardComponent({}).process([msg])
+    assert msg.get("intent")["name"] == "ask_who_for"
+    assert [r["name"] for r in msg.get("intent_ranking")] == ["ask_who_for", "ask_cure"]
+    # with an uncovered topic named, "not covered" stays a real possibility
+    msg = Message(data={"text": "can they remove it", "intent": ranking[0], "intent_ranking": ranking,
+                        "entities": [{"entity": "subject", "value": "surgery"},
+                                     {"entity": "uncovered_topic", "value": "procedures"}]})
+    IntentGuardComponent({}).process([msg])
+    assert msg.get("intent")["name"] == "ask_not_covered"

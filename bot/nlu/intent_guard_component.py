@@ -31,11 +31,15 @@ class IntentGuardComponent(GraphComponent, IntentClassifier):
             current = (message.get(INTENT) or {}).get("name")
             new = self.guard.adjust(current, ranking,
                                     message.get(TEXT) or "", ents.get("subject"), ents.get("uncovered_topic"))
+            drop = self.guard.implausible(ents.get("subject"), ents.get("uncovered_topic"))
             if new:
                 chosen = {"name": new[0], "confidence": new[1]}
                 message.set(INTENT, chosen, add_to_output=True)
                 # the overruled guess leaves the ranking, so it cannot make the choice look
                 # "ambiguous" to the FallbackClassifier
-                rest = [r for r in ranking if r.get("name") not in (new[0], current)]
+                rest = [r for r in ranking if r.get("name") not in (new[0], current) and r.get("name") not in drop]
                 message.set(INTENT_RANKING_KEY, [chosen] + rest, add_to_output=True)
+            elif drop and any(r.get("name") in drop for r in ranking[1:]):
+                message.set(INTENT_RANKING_KEY, ranking[:1] + [r for r in ranking[1:] if r.get("name") not in drop],
+                            add_to_output=True)
         return messages
