@@ -20,7 +20,9 @@ import re
 from bot import content
 
 SAFETY = {"emergency", "emergency_crisis", "report_symptom", "distress"}
-QUESTION = re.compile(r"\?\s*$|^\W*(is|are|can|could|do|does|did|what|whats|what's|how|why|when|who|which|will|would|should)\b", re.I)
+# a question, or a request for information ("tell me about carcinoid heart disease please")
+QUESTION = re.compile(r"\?\s*$|^\W*(is|are|can|could|do|does|did|what|whats|what's|how|why|when|who|which|will|would|should"
+                      r"|tell me|explain|describe|info|information|more about)\b", re.I)
 SOCIAL = {"greet", "goodbye", "thank", "bot_challenge"}
 UNSURE = 0.5  # below this top confidence, clear cue words decide the kind of question
 CLOSE = 0.1   # "out of scope" this close to a question about a named subject is the question

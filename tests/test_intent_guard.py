@@ -145,3 +145,9 @@ def test_component_keeps_not_covered_out_of_the_ranking_of_a_question_about_a_na
                                      {"entity": "uncovered_topic", "value": "procedures"}]})
     IntentGuardComponent({}).process([msg])
     assert msg.get("intent")["name"] == "ask_not_covered"
+
+
+def test_a_request_for_information_about_a_subject_is_a_question_not_the_menu(guard):
+    r = rank(("ask_capabilities", 0.54), ("ask_what_is", 0.44))
+    assert guard.adjust("ask_capabilities", r, "tell me about carcinoid heart disease please", "chd", None) \
+        == ("ask_what_is", UNSURE)
