@@ -22,3 +22,18 @@ def test_same_matrix_as_rasa():
     assert (ours != theirs).nnz == 0 and ours.shape == theirs.shape
     one = FastLogisticRegressionClassifier._create_X(None, msgs[:1])
     assert (one != LogisticRegressionClassifier._create_X(None, msgs[:1])).nnz == 0
+
+
+def test_same_matrix_as_rasa_with_several_featurizers():
+    def msg(*blocks):
+        m = Message(data={TEXT: "x"})
+        for i, values in enumerate(blocks):
+            m.add_features(Features(sp.coo_matrix(np.array([values])), "sentence", TEXT, f"f{i}"))
+            # sequence features are ignored by both
+            m.add_features(Features(sp.coo_matrix(np.ones((2, len(values)))), "sequence", TEXT, f"f{i}"))
+        return m
+    msgs = [msg([1, 0, 2], [0, 0], [5]), msg([0, 3, 0], [1, 1], [0])]
+    ours = FastLogisticRegressionClassifier._create_X(None, msgs)
+    theirs = LogisticRegressionClassifier._create_X(None, msgs)
+    assert ours.shape == theirs.shape and (ours != theirs).nnz == 0
+    assert ours.toarray().tolist() == [[1, 0, 2, 0, 0, 5], [0, 3, 0, 1, 1, 0]]

@@ -1,28 +1,48 @@
-"""Rasa's LogisticRegressionClassifier, building its input row without a needless copy.
+"""Rasa's LogisticRegressionClassifier, building its input row without needless copies.
 
-Rasa stacks each message's sparse features with an empty dense block through scipy's
-`hstack` (about 10% of a turn here). With no dense features the row is just the sparse
-features: same numbers, same model, same predictions (tests/test_fast_lr.py).
+Rasa combines each message's sparse sentence features (one block per featurizer) through
+deep copies and scipy's `hstack`, then stacks them with an empty dense block: about a third
+of the NLU time per message here. Each block is a single row, so the row can be laid out
+directly: same numbers, same column order, same model, same predictions (tests/test_fast_lr.py).
 """
 from __future__ import annotations
 
 from typing import List
 
+import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import csr_matrix, vstack
+
+
+def sentence_row(message: Message) -> csr_matrix | None:
+    """The message's sparse sentence features side by side, in the order Rasa combines them;
+    None when the fast path does not apply (dense features, or a block that is not one row)."""
+    cols, data, width = [], [], 0
+    for f in message.features:
+        if f.attribute != TEXT or f.type != FEATURE_TYPE_SENTENCE:
+            continue
+        if f.is_dense():
+            return None
+        block = f.features.tocoo()
+        if block.shape[0] != 1:
+            return None
+        cols.append(block.col + width)
+        data.append(block.data)
+        width += block.shape[1]
+    if not width:
+        return None
+    data_all = np.concatenate(data) if data else np.zeros(0)
+    return csr_matrix((data_all, np.concatenate(cols) if cols else np.zeros(0, int), [0, len(data_all)]),
+                      shape=(1, width))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class FastLogisticRegressionClassifier(LogisticRegressionClassifier):
     def _create_X(self, messages: List[Message]) -> csr_matrix:
-        rows = []
-        for e in messages:
-            dense = e.get_dense_features(attribute=TEXT)[1]
-            if dense is not None:
-                return super()._create_X(messages)  # not our pipeline: keep Rasa's way
-            sparse = e.get_sparse_features(attribute=TEXT)[1]
-            rows.append(csr_matrix(sparse.features) if sparse else csr_matrix([]))
-        return rows[0] if len(rows) == 1 else vstack(rows)
+        rows = [sentence_row(e) for e in messages]
+        if any(r is None for r in rows):
+            return super()._create_X(messages)  # not our pipeline: keep Rasa's way
+        return rows[0] if len(rows) == 1 else vstack(rows).tocsr()
