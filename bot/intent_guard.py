@@ -102,6 +102,7 @@ class IntentGuard:
                 return runner["name"], max(top, UNSURE)
         if subject and top < UNSURE and (intent or "").startswith("ask_"):
             cue = self.cue_aspect(text)
-            if cue and f"ask_{cue}" != intent:
+            if cue:
+                # cue words that agree with the unsure guess confirm it (no false "ambiguous")
                 return f"ask_{cue}", UNSURE
         return None

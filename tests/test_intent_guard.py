@@ -151,3 +151,14 @@ def test_a_request_for_information_about_a_subject_is_a_question_not_the_menu(gu
     r = rank(("ask_capabilities", 0.54), ("ask_what_is", 0.44))
     assert guard.adjust("ask_capabilities", r, "tell me about carcinoid heart disease please", "chd", None) \
         == ("ask_what_is", UNSURE)
+
+
+def test_years_left_is_one_persons_outlook(guard):
+    oos = rank(("out_of_scope", 0.5), ("ask_outlook", 0.2))
+    assert guard.adjust("out_of_scope", oos, "how many years do I have left", None, None) == ("personal_advice", UNSURE)
+
+
+def test_cue_words_that_agree_with_an_unsure_guess_confirm_it(guard):
+    r = rank(("ask_how_treated", 0.34), ("ask_outlook", 0.34))
+    assert guard.adjust("ask_how_treated", r, "what is the main treatment for most people with NETs",
+                        "treatment", None) == ("ask_how_treated", UNSURE)
