@@ -33,6 +33,10 @@ class ActionAnswer(Action):
             send(dispatcher, replies().messages("kb_unavailable"))
             return []
         intent, entities, text = latest(tracker)
+        meaning = None if entities.get("subject") or entities.get("uncovered_topic") else comp.glossary(text)
+        if meaning and intent in ("ask_what_is", "ask_what_for", "ask_not_covered"):
+            send(dispatcher, meaning)  # "what does indolent mean": the glossary's plain meaning
+            return [SlotSet("misses", 0.0)]
         if intent == "ask_not_covered" or entities.get("uncovered_topic"):
             send(dispatcher, comp.not_covered(entities.get("uncovered_topic")))
             return [SlotSet("misses", 0.0)]

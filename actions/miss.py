@@ -25,6 +25,10 @@ class ActionHandleMiss(Action):
         if comp is not None and entities.get("uncovered_topic"):  # understood enough to be honest
             send(dispatcher, comp.not_covered(entities["uncovered_topic"]))
             return [SlotSet("misses", 0.0)]
+        meaning = comp.glossary(text) if comp is not None and not entities.get("subject") else None
+        if meaning:  # "what does indolent mean": a medical word from the glossary
+            send(dispatcher, meaning)
+            return [SlotSet("misses", 0.0)]
         if misses >= 2 or comp is None:
             send(dispatcher, replies().messages("out_of_scope_again"))
             return [SlotSet("misses", 0.0)]

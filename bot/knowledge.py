@@ -6,6 +6,7 @@ to the closest overview, and says when the source does not cover something.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ class KnowledgeService:
             raise KnowledgeBaseUnavailable(f"No knowledge base at {path}. {BUILD_HINT}")
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
+        self._terms: list[tuple[str, str, str]] | None = None  # glossary names, longest first
         try:
             meta = {r["key"]: r["value"] for r in self.db["meta"].rows}
         except sqlite3.DatabaseError as e:
@@ -136,6 +138,20 @@ class KnowledgeService:
         for r in self.db["glossary"].rows:
             if term in json.loads(r["aliases"]):
                 return r["text"]
+        return None
+
+    def find_term(self, text: str) -> tuple[str, str] | None:
+        """(term, plain meaning) of the longest glossary word or alias named in `text`."""
+        if self._terms is None:
+            names = []
+            for r in self.db["glossary"].rows:
+                for name in [r["term"], *json.loads(r["aliases"])]:
+                    names.append((str(name).lower(), r["term"], r["text"]))
+            self._terms = sorted(names, key=lambda n: -len(n[0]))
+        low = (text or "").lower()
+        for name, term, meaning in self._terms:
+            if re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", low):
+                return term, meaning
         return None
 
     def counts(self) -> dict:

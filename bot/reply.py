@@ -9,6 +9,11 @@ from bot.responses import Replies, topic_payload
 from bot.source import source_spec
 
 
+# "what does indolent mean", "what is a lesion", "define metastases"
+MEANING = re.compile(r"\b(mean|means|meaning|define|definition|stand for|stands for)\b"
+                     r"|^\W*(what is|what's|whats|what are|what does|explain)\b", re.I)
+
+
 class Composer:
     def __init__(self, kb: KnowledgeService, replies: Replies):
         self.kb, self.replies = kb, replies
@@ -36,6 +41,16 @@ class Composer:
     def not_covered(self, topic: str | None) -> list[dict]:
         label = self.kb.label(topic) if topic else "that"
         return self.replies.messages("not_covered", topic=label)
+
+    def glossary(self, text: str) -> list[dict] | None:
+        """The plain meaning of a medical word, for "what does X mean" questions; else None."""
+        if not MEANING.search(text or ""):
+            return None
+        found = self.kb.find_term(text)
+        if not found:
+            return None
+        term, meaning = found
+        return self.replies.messages("glossary", term=term, meaning=meaning)
 
     def is_prognosis_question(self, text: str) -> bool:
         return bool(self._prognosis.search(text or ""))

@@ -129,3 +129,23 @@ def test_what_about_keeps_the_kind_of_question(tracker):
     events, msgs = run(ActionAnswer(), t)
     assert events == [slot("subject", "octreotide"), slot("aspect", "how_often"), slot("misses", 0.0)]
     assert "3–4 weeks" in texts(msgs)
+
+
+def _asking(text, intent):
+    return {"text": text, "intent": {"name": intent, "confidence": 0.4}, "entities": [],
+            "intent_ranking": [{"name": intent, "confidence": 0.4}]}
+
+
+def test_meaning_of_a_medical_word_comes_from_the_glossary(tracker, kb):
+    events, msgs = run(ActionAnswer(), tracker("no_subject", latest_message=_asking("what does indolent mean", "ask_what_is")))
+    assert events == [slot("misses", 0.0)]
+    assert texts(msgs).startswith('"indolent": ') and kb.glossary("indolent") in texts(msgs)
+    assert "nurse" in texts(msgs).lower()
+    # not understood by the classifier at all: the fallback still knows the word
+    events, msgs = run(ActionHandleMiss(), tracker("no_subject", latest_message=_asking("what is a lesion", "nlu_fallback")))
+    assert events == [slot("misses", 0.0)] and kb.glossary("lesion") in texts(msgs)
+
+
+def test_a_glossary_word_in_a_question_that_is_not_about_its_meaning_is_not_a_definition(tracker):
+    events, msgs = run(ActionAnswer(), tracker("no_subject", latest_message=_asking("how often is it given if it is indolent", "ask_how_often")))
+    assert "indolent" not in texts(msgs)

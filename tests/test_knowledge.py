@@ -59,3 +59,10 @@ def test_garbage_file_is_a_clear_error(tmp_path):
     db.write_bytes(b"not a database at all" * 100)
     with pytest.raises(KnowledgeBaseUnavailable, match="make build"):
         KnowledgeService(db)
+
+
+def test_find_term_prefers_the_longest_name_and_knows_aliases(kb):
+    assert kb.find_term("what does indolent mean")[0] == "indolent"
+    assert kb.find_term("what are secondaries")[0] == "metastases"            # an alias
+    assert kb.find_term("what is a somatostatin analogue")[0] == "somatostatin analogue"
+    assert kb.find_term("what time is it") is None
