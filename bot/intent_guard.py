@@ -100,7 +100,7 @@ class IntentGuard:
             runner = ranking[1]
             if runner.get("name") in self._aspect_intents and top - runner.get("confidence", 0.0) < CLOSE:
                 return runner["name"], max(top, UNSURE)
-        if subject and top < UNSURE and (intent or "").startswith("ask_"):
+        if subject and top < UNSURE and intent in self._aspect_intents:
             cue = self.cue_aspect(text)
             if cue:
                 # cue words that agree with the unsure guess confirm it (no false "ambiguous")

@@ -28,6 +28,10 @@ def test_names_a_person(guard, text, person):
     ("what is the prognosis", "outlook"), ("can it be cured", "cure"),
     ("can liver metastases be operated on", "who_for"), ("what does lanreotide do", "what_for"),
     ("what is an octreoscan", "what_is"), ("hello there", None),
+    # "how often" about how many people it happens to is a "how common" question
+    ("how often does carcinoid syndrome affect the heart", "how_common"),
+    ("how often do the injections happen", "how_often"), ("how often do I get the jab", "how_often"),
+    ("what happens to the heart in carcinoid syndrome", "what_is"),
 ])
 def test_cue_aspect(guard, text, aspect):
     assert guard.cue_aspect(text) == aspect
@@ -113,7 +117,7 @@ def test_plain_treat_is_a_how_treated_cue(guard):
 
 def test_overruled_guess_falls_to_the_likeliest_kind_of_question_never_to_chat(guard):
     r = rank(("ask_not_covered", 0.52), ("ask_capabilities", 0.39), ("ask_what_for", 0.04))
-    assert guard.adjust("ask_not_covered", r, "what happens to the heart in carcinoid syndrome", "chd", None) \
+    assert guard.adjust("ask_not_covered", r, "and the heart in carcinoid syndrome?", "chd", None) \
         == ("ask_what_for", 0.52)
     oos = rank(("out_of_scope", 0.51), ("ask_cure", 0.48))
     assert guard.adjust("out_of_scope", oos, "even with secondaries can the treatments keep working",
