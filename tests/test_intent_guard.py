@@ -166,3 +166,15 @@ def test_cue_words_that_agree_with_an_unsure_guess_confirm_it(guard):
     r = rank(("ask_how_treated", 0.34), ("ask_outlook", 0.34))
     assert guard.adjust("ask_how_treated", r, "what is the main treatment for most people with NETs",
                         "treatment", None) == ("ask_how_treated", UNSURE)
+
+
+def test_close_call_with_personal_advice_goes_to_personal_advice_when_a_person_decides(guard):
+    r = rank(("ask_how_often", 0.42), ("personal_advice", 0.41))
+    assert guard.adjust("ask_how_often", r, "can i space my somatuline out to every 6 weeks", "lanreotide",
+                        None) == ("personal_advice", UNSURE)
+    # no decision word: a general question stays general
+    assert guard.adjust("ask_how_often", r, "how often do i get my somatuline", "lanreotide", None) \
+        == ("ask_how_often", UNSURE)
+    # a clear lead is kept
+    far = rank(("ask_how_often", 0.7), ("personal_advice", 0.2))
+    assert guard.adjust("ask_how_often", far, "can i space my somatuline out", "lanreotide", None) is None

@@ -27,6 +27,11 @@ def test_unsure_classifier_only_emergency_is_demoted():
 def test_classifier_only_emergency_on_an_information_question_is_demoted():
     assert decide("none", False, "emergency_crisis", 0.9, info_question=True) == DEMOTE
     assert decide("crisis", False, "ask_what_for", 0.9, info_question=True) == "emergency_crisis"
+    # a classifier-only symptom report that is a question about a subject is the question;
+    # one the triage found stays a symptom report
+    assert decide("none", False, "report_symptom", 0.9, info_question=True) == DEMOTE
+    assert decide("none", False, "report_symptom", 0.9, info_question=False) is None
+    assert decide("concern", False, "report_symptom", 0.9, info_question=True) == "report_symptom"
 
 
 def test_demoted_question_about_a_subject_prefers_a_kind_of_question():

@@ -54,6 +54,10 @@ def decide(level: str, negated: bool, predicted: str | None, confidence: float =
             return DEMOTE
         if confidence < CLASSIFIER_EMERGENCY_MIN or info_question:
             return DEMOTE
+    if predicted == "report_symptom" and level == "none" and info_question:
+        # no symptom phrase found, and a question about a named subject: "is the short acting
+        # octreotide still used" is a question, whatever "short" looked like to the classifier
+        return DEMOTE
     return None
 
 
