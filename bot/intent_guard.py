@@ -73,12 +73,12 @@ class IntentGuard:
             target = "personal_advice" if decision else "ask_not_covered"
             return (target, max(top, 0.9)) if target != intent else None
         decides_for_someone = self.names_a_person(text) and self._decision.search(text or "")
-        if intent not in SAFETY | SOCIAL | {"personal_advice"} and decides_for_someone and len(ranking) > 1:
+        if intent not in SAFETY | SOCIAL and decides_for_someone and len(ranking) > 1 \
+                and top - ranking[1].get("confidence", 0.0) < CLOSE \
+                and "personal_advice" in (intent, ranking[1].get("name")):
             # a close call with "personal advice" for "can I space my jabs out": a person and a
             # decision word settle it (the reply then points to their team)
-            runner = ranking[1]
-            if runner.get("name") == "personal_advice" and top - runner.get("confidence", 0.0) < CLOSE:
-                return "personal_advice", max(top, UNSURE)
+            return "personal_advice", max(top, UNSURE)
         personal = intent == "personal_advice" and self.names_a_person(text)
         wrong = (intent == "personal_advice" and not personal) or \
                 (intent == "ask_not_covered" and subject and not uncovered)

@@ -172,6 +172,9 @@ def test_close_call_with_personal_advice_goes_to_personal_advice_when_a_person_d
     r = rank(("ask_how_often", 0.42), ("personal_advice", 0.41))
     assert guard.adjust("ask_how_often", r, "can i space my somatuline out to every 6 weeks", "lanreotide",
                         None) == ("personal_advice", UNSURE)
+    tie = rank(("personal_advice", 0.42), ("ask_how_often", 0.42))
+    assert guard.adjust("personal_advice", tie, "can i space my somatuline out to every 6 weeks", "lanreotide",
+                        None) == ("personal_advice", UNSURE)
     # no decision word: a general question stays general
     assert guard.adjust("ask_how_often", r, "how often do i get my somatuline", "lanreotide", None) \
         == ("ask_how_often", UNSURE)
