@@ -24,7 +24,12 @@ from bot.subjects import SubjectResolver
 MASK = {"SUBJECT": "__subject__", UNCOVERED: "__topic__"}
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+# Also a "featurizer" for Rasa's recipe: only tokenizers and featurizers process the training
+# data when a model is trained. As an entity extractor alone, the training examples were never
+# masked while every message at run time was, so "__subject__" was a word the classifier had
+# never seen (tests/test_subject_masking.py).
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
+                           DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class SubjectExtractor(GraphComponent, EntityExtractorMixin):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
