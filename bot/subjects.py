@@ -26,6 +26,7 @@ class SubjectResolver:
         self.cutoff = fuzzy_cutoff
         # words that name a subject but also carry the kind of question ("outlook")
         self.unmasked = {sid for sid, s in self.subjects.items() if s.get("mask") is False}
+        self.kind = {sid: s.get("kind") for sid, s in self.subjects.items()}
         # Misspellings beyond those listed ("lanrotide", "everolimas"): only long, specific
         # single-word names, so everyday words never fuzzy-match a drug.
         self.not_fuzzy = {str(w).lower() for w in vocab.get("fuzzy_exclude") or []}

@@ -87,3 +87,16 @@ def test_no_training_question_the_source_answers_names_an_uncovered_topic(resolv
                 if text and resolve(text).uncovered:
                     hits.append((block["intent"], text, resolve(text).uncovered))
     assert not hits
+
+
+def test_every_masked_subject_has_a_kind():
+    """The classifier sees the kind in place of the name; a missing kind would fall back to a
+    generic placeholder that no training example of that shape uses."""
+    from bot import content
+    from bot.nlu.subject_extractor import placeholder
+    kinds = {"condition", "drug", "procedure", "test", "concept"}
+    for sid, s in content.subjects()["subjects"].items():
+        if s.get("mask") is not False and s.get("covered", True):
+            assert s.get("kind") in kinds, sid
+    assert placeholder("SUBJECT", "drug") == "__drug__"
+    assert placeholder("SUBJECT", None) == "__subject__"

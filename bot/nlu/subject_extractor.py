@@ -2,7 +2,9 @@
 
 Masking replaces a subject's tokens with one placeholder lemma before featurisation, so the
 classifier learns the KIND of question ("how often is X given") independent of X, and a
-question about any subject is understood once the phrasing has been seen for one.
+question about any subject is understood once the phrasing has been seen for one. The
+placeholder names the subject's kind (`__drug__`, `__condition__`...; content/subjects.yml), as
+"how often" means "how often is it given" for a drug but "how common" for a condition.
 """
 from __future__ import annotations
 
@@ -22,6 +24,10 @@ from bot.nlp import UNCOVERED
 from bot.subjects import SubjectResolver
 
 MASK = {"SUBJECT": "__subject__", UNCOVERED: "__topic__"}
+
+
+def placeholder(label: str, kind: str | None) -> str:
+    return f"__{kind}__" if label == "SUBJECT" and kind else MASK[label]
 
 
 # Also a "featurizer" for Rasa's recipe: only tokenizers and featurizers process the training
@@ -48,7 +54,7 @@ class SubjectExtractor(GraphComponent, EntityExtractorMixin):
         for tok in message.get(TOKENS_NAMES[TEXT]) or []:
             for start, end, label, sid in spans:
                 if sid not in self.resolver.unmasked and tok.start < end and tok.end > start:
-                    tok.lemma = MASK[label]
+                    tok.lemma = placeholder(label, self.resolver.kind.get(sid))
 
     def _resolve(self, message: Message):
         doc = message.get(SPACY_DOCS[TEXT])
