@@ -37,6 +37,9 @@ def test_subject(resolve, text, subject):
 
 @pytest.mark.parametrize("text,topic", [
     ("side effects of lanreotide", "side_effects"),
+    ("can lanreotide affect fertility", "side_effects"),
+    ("is there a facebook group for carcinoid", "support"),
+    ("can you catch it from someone", "causes"),
     ("what is lutathera", "prrt"),
     ("what should I eat", "diet"),
     ("is it hereditary", "inheritance"),
@@ -60,6 +63,9 @@ def test_everyday_words_do_not_fuzzy_match(resolve):
 # uncovered lists: none may be taken for an uncovered topic (that would hide the answer).
 @pytest.mark.parametrize("text", [
     "how does lanreotide work",
+    "can you stay on lanreotide for long periods",
+    "how are the lumps in the liver treated",
+    "does catching it early help",
     "does octreotide still work after a few years",
     "which side of the heart is affected",
     "what are the new drugs for pancreatic NETs",
