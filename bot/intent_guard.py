@@ -4,6 +4,8 @@
   question, whatever the classifier thought (unless it is a safety or social message, or
   chat with no NET subject in it: "can dogs eat grapes"). With a person and a decision word
   ("can I stop my jab because of the side effects") it is personal advice instead.
+- A message about something plainly other than NETs (content/subjects.yml `off_topic`: pets,
+  gadgets, everyday illnesses) that names no NET subject is out of scope.
 - "Personal advice" needs a person ("I", "my", "mum"...); without one the question is general.
 - "Not covered" without an uncovered topic but with a covered subject: the source has
   something to say, so it is a question about that subject.
@@ -39,6 +41,9 @@ class IntentGuard:
         self._aspect_intents = {f"ask_{name}" for name in aspects}
         self._cues = [(name, re.compile("|".join(spec["cues"]), re.I))
                       for name, spec in aspects.items() if spec.get("cues")]
+        off_topic = content.subjects().get("off_topic") or []
+        self._off_topic = re.compile(r"\b(" + "|".join(re.escape(w) for w in off_topic) + r")\b", re.I) \
+            if off_topic else None
         capability = content.load_yaml(content.CONTENT_DIR / "aspects.yml").get("capability_cues") or []
         self._capability = re.compile("|".join(capability), re.I) if capability else None
 
@@ -68,6 +73,10 @@ class IntentGuard:
                 and self.names_a_person(text) and self._own_outlook.search(text or ""):
             # "will I still be alive in 5 years": one person's outlook, never "not covered"
             return "personal_advice", max(top, UNSURE)
+        if not subject and intent not in SAFETY | SOCIAL | {"out_of_scope"} and self._off_topic \
+                and self._off_topic.search(text or ""):
+            # "can dogs eat grapes", "how do you treat gout": about something other than NETs
+            return "out_of_scope", max(top, UNSURE)
         if uncovered and intent not in SAFETY | SOCIAL and (subject or intent != "out_of_scope"):
             decision = self.names_a_person(text) and self._decision.search(text or "")
             target = "personal_advice" if decision else "ask_not_covered"

@@ -182,3 +182,34 @@ def test_close_call_with_personal_advice_goes_to_personal_advice_when_a_person_d
     # a clear lead is kept
     far = rank(("ask_how_often", 0.7), ("personal_advice", 0.2))
     assert guard.adjust("ask_how_often", far, "can i space my somatuline out", "lanreotide", None) is None
+
+
+def test_a_message_about_something_other_than_nets_is_out_of_scope(guard):
+    r = rank(("ask_not_covered", 0.6), ("out_of_scope", 0.3))
+    assert guard.adjust("ask_not_covered", r, "can dogs eat grapes", None, "diet") == ("out_of_scope", 0.6)
+    assert guard.adjust("ask_how_treated", r, "how do you treat gout", None, None)[0] == "out_of_scope"
+    # a NET subject named: the source's topic wins; safety messages are never changed
+    assert guard.adjust("ask_not_covered", r, "can lanreotide cause high blood pressure", "lanreotide",
+                        "side_effects") is None
+    assert guard.adjust("emergency", rank(("emergency", 0.9)), "my dog bit me and I can't breathe",
+                        None, None) is None
+
+
+def test_no_net_question_in_the_training_data_looks_off_topic(guard):
+    """The off-topic list must not turn a real NET question into "out of scope"."""
+    import yaml
+    from pathlib import Path
+    from bot.intent_guard import SAFETY, SOCIAL
+    from bot.nlp import build_pipeline
+    from bot.subjects import SubjectResolver
+    nlp, resolver = build_pipeline(), SubjectResolver()
+    hits = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if block.get("intent") in (None, "out_of_scope") or block.get("intent") in SAFETY | SOCIAL:
+                continue
+            for line in block["examples"].splitlines():
+                text = line.strip()[2:].strip()
+                if text and guard._off_topic.search(text) and not resolver.resolve(nlp(text)).subject:
+                    hits.append((block["intent"], text))
+    assert not hits
