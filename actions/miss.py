@@ -22,7 +22,9 @@ class ActionHandleMiss(Action):
         misses = float(tracker.get_slot("misses") or 0) + 1
         intent, entities, text = latest(tracker)
         comp = composer()
-        if comp is not None and entities.get("uncovered_topic"):  # understood enough to be honest
+        if comp is not None and entities.get("uncovered_topic") and intent != "out_of_scope":
+            # understood enough to be honest; but "can dogs eat grapes" names food without being
+            # about NETs, and "my information does not cover diet" would be an odd reply
             send(dispatcher, comp.not_covered(entities["uncovered_topic"]))
             return [SlotSet("misses", 0.0)]
         meaning = comp.glossary(text) if comp is not None and not entities.get("subject") else None

@@ -90,6 +90,19 @@ def test_first_miss_off_topic_redirects(tracker):
     assert msgs[-1]["buttons"]
 
 
+def test_off_topic_message_naming_an_uncovered_topic_is_still_off_topic(tracker):
+    latest = {"text": "can dogs eat grapes", "intent": {"name": "out_of_scope", "confidence": 0.85},
+              "entities": [{"entity": "uncovered_topic", "value": "diet"}],
+              "intent_ranking": [{"name": "out_of_scope", "confidence": 0.85}]}
+    events, msgs = run(ActionHandleMiss(), tracker("out_of_scope", latest_message=latest))
+    assert "only help with questions about NET" in texts(msgs)
+    assert "does not cover" not in texts(msgs)
+    # a miss that is not chat, naming an uncovered topic, is answered honestly
+    latest = dict(latest, text="lanreotide and grapefruit", intent={"name": "nlu_fallback", "confidence": 0.3})
+    events, msgs = run(ActionHandleMiss(), tracker("out_of_scope", latest_message=latest))
+    assert "does not cover diet" in texts(msgs)
+
+
 def test_second_miss_offers_the_nurse(tracker):
     events, msgs = run(ActionHandleMiss(), tracker("out_of_scope_second"))
     assert events == [slot("misses", 0.0)]
