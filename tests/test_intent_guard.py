@@ -32,7 +32,7 @@ def test_names_a_person(guard, text, person):
     ("how often does carcinoid syndrome affect the heart", "how_common"),
     ("how often do the injections happen", "how_often"), ("how often do I get the jab", "how_often"),
     ("what happens to the heart in carcinoid syndrome", "what_is"),
-    ("which valves are damaged", "what_is"), ("which heart valve is hit", "what_is"), ("does it matter where the tumour started", "outlook"),
+    ("which valves are damaged", "what_is"), ("what is afinitor meant to do", "what_for"), ("which heart valve is hit", "what_is"), ("does it matter where the tumour started", "outlook"),
 ])
 def test_cue_aspect(guard, text, aspect):
     assert guard.cue_aspect(text) == aspect
