@@ -27,3 +27,10 @@ def make_tracker(name: str, **overrides):
 @pytest.fixture
 def tracker():
     return make_tracker
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last when everything runs in one process (`pytest tests`): Playwright's
+    sync API keeps an event loop running in this thread for the whole session, and the
+    asyncio.run() of later unit tests would fail. `make test` runs them separately anyway."""
+    items.sort(key=lambda item: "/tests/browser/" in str(item.path).replace("\\", "/"))
