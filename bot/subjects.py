@@ -62,8 +62,10 @@ class SubjectResolver:
                 sid = self.fuzzy_names[hit[0]]
                 spans.append((tok.idx, tok.idx + len(tok.text), SUBJECT, sid))
                 subjects.append(sid)
-        # the deepest subject is the most specific; on a tie the first one named wins
-        best = max(subjects, key=lambda s: (self.depth[s], -subjects.index(s)), default=None)
+        # the deepest subject is the most specific; on a tie a named thing beats a general word
+        # ("treatments for liver mets" is about the liver), then the first one named wins
+        best = max(subjects, key=lambda s: (self.depth[s], s not in self.unmasked, -subjects.index(s)),
+                   default=None)
         return Found(subject=best, uncovered=uncovered, spans=tuple(spans))
 
     def parents(self, sid: str) -> list[str]:
