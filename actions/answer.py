@@ -20,6 +20,11 @@ NET_LEVEL = {"outlook", "cure", "how_chosen"}
 
 # "what about octreotide?", "and for surgery?": same kind of question, new subject
 FOLLOW_UP = re.compile(r"^\W*(what about|how about|and|what of|same for)\b", re.I)
+# "which NETs is it licensed for?" after "everolimus": the NETs are the answer asked for,
+# "it" is still the subject in context
+WHICH_KIND = re.compile(r"\b(which|what)\s+(kinds?\s+of\s+|types?\s+of\s+|sorts?\s+of\s+)?"
+                        r"(nets?|neuroendocrine tumou?rs?|tumou?rs?|cancers?|patients|people)\b", re.I)
+REFERS_BACK = re.compile(r"\b(it|they|them)\b", re.I)
 
 
 class ActionAnswer(Action):
@@ -45,6 +50,9 @@ class ActionAnswer(Action):
             aspect = tracker.get_slot("aspect")
         spec = content.aspects().get(aspect) or content.aspects()["what_is"]
         subject = entities.get("subject") or tracker.get_slot("subject") or spec.get("default_subject")
+        if entities.get("subject") == "net" and tracker.get_slot("subject") \
+                and WHICH_KIND.search(text) and REFERS_BACK.search(text):
+            subject = tracker.get_slot("subject")
         if subject in GENERAL_SUBJECTS and spec.get("default_subject"):
             subject = spec["default_subject"]
         aspect, answer = self.choose(comp, aspect, subject, text) if subject else (aspect, None)

@@ -30,6 +30,14 @@ UNSURE = 0.5  # below this top confidence, clear cue words decide the kind of qu
 CLOSE = 0.1   # "out of scope" this close to a question about a named subject is the question
 
 
+def questions_last_first(text: str) -> list[str]:
+    """The sentences that end with "?", last first; none for a one-sentence message."""
+    sentences = [p.strip() for p in re.split(r"(?<=[.?!])\s+|\n+", text) if p.strip()]
+    if len(sentences) < 2:
+        return []
+    return [p for p in reversed(sentences) if p.endswith("?")]
+
+
 class IntentGuard:
     def __init__(self, person_words: list[str] | None = None, aspects: dict | None = None):
         personal = content.load_yaml(content.CONTENT_DIR / "personal.yml")
@@ -51,7 +59,14 @@ class IntentGuard:
         return bool(self._person.search(text or ""))
 
     def cue_aspect(self, text: str) -> str | None:
-        return next((name for name, rx in self._cues if rx.search(text or "")), None)
+        """The kind of question cue words point to. In a message of several sentences the
+        question itself (the last sentence with "?") is read first: "...she was diagnosed last
+        month... can it be cured?" asks about a cure, not a diagnosis."""
+        for part in questions_last_first(text or "") + [text or ""]:
+            hit = next((name for name, rx in self._cues if rx.search(part)), None)
+            if hit:
+                return hit
+        return None
 
     def best_aspect(self, ranking: list[dict], exclude: str | None = None) -> str | None:
         """The classifier's likeliest kind of question about a subject (not chat or 'not covered')."""

@@ -11,6 +11,10 @@ from bot import content
 from bot.nlp import SUBJECT, UNCOVERED
 
 
+# words that start a new clause: a "set aside" phrase before them does not reach past them
+CLAUSE_WORDS = {"when", "if", "for", "that", "which", "who", "where", "because", "but", "while", "once"}
+
+
 @dataclass(frozen=True)
 class Found:
     subject: str | None = None           # the most specific covered subject named
@@ -42,9 +46,24 @@ class SubjectResolver:
             sid, d = self.subjects[sid]["parent"], d + 1
         return d
 
+    @staticmethod
+    def _set_aside(doc, start: int) -> bool:
+        """True when the words just before token `start` set the subject aside: "options
+        apart from surgery or drugs", "something other than the jabs". A clause word ("when",
+        "if", "for") in between ends the reach of the phrase."""
+        words = [t.lower_ for t in doc[max(0, start - 6):start]]
+        for i in range(len(words) - 1, -1, -1):
+            if words[i] in CLAUSE_WORDS:
+                return False
+            if words[i] in ("besides", "except", "excluding") or \
+                    " ".join(words[i:i + 2]) in ("apart from", "other than", "instead of", "rather than",
+                                                 "aside from", "outside of"):
+                return True
+        return False
+
     def resolve(self, doc) -> Found:
         spans, subjects, uncovered = [], [], None
-        covered_tokens = set()
+        covered_tokens, aside = set(), set()
         for ent in doc.ents:
             if ent.label_ not in (SUBJECT, UNCOVERED):
                 continue
@@ -54,6 +73,8 @@ class SubjectResolver:
                 uncovered = uncovered or ent.ent_id_
             else:
                 subjects.append(ent.ent_id_)
+                if self._set_aside(doc, ent.start):
+                    aside.add(ent.ent_id_)
         for tok in doc:
             if tok.i in covered_tokens or not tok.is_alpha or len(tok.text) < 6 or tok.lower_ in self.not_fuzzy:
                 continue
@@ -64,7 +85,9 @@ class SubjectResolver:
                 subjects.append(sid)
         # the deepest subject is the most specific; on a tie a named thing beats a general word
         # ("treatments for liver mets" is about the liver), then the first one named wins
-        best = max(subjects, key=lambda s: (self.depth[s], s not in self.unmasked, -subjects.index(s)),
+        # a subject set aside ("apart from surgery") is what the question is not about
+        pool = [s for s in subjects if s not in aside] or subjects
+        best = max(pool, key=lambda s: (self.depth[s], s not in self.unmasked, -subjects.index(s)),
                    default=None)
         return Found(subject=best, uncovered=uncovered, spans=tuple(spans))
 

@@ -162,3 +162,24 @@ def test_meaning_of_a_medical_word_comes_from_the_glossary(tracker, kb):
 def test_a_glossary_word_in_a_question_that_is_not_about_its_meaning_is_not_a_definition(tracker):
     events, msgs = run(ActionAnswer(), tracker("no_subject", latest_message=_asking("how often is it given if it is indolent", "ask_how_often")))
     assert "indolent" not in texts(msgs)
+
+
+def test_which_nets_is_it_for_keeps_the_subject_in_context(tracker, kb):
+    # "everolimus" then "which NETs is it licensed for?": "it" is everolimus; the NETs are
+    # what is asked for, so the answer is about everolimus, not NETs in general
+    t = tracker("what_is_lanreotide", slots={"subject": "everolimus", "aspect": "what_is", "misses": 0.0})
+    t.latest_message["text"] = "which NETs is it licensed for?"
+    t.latest_message["intent"] = {"name": "ask_who_for", "confidence": 0.9}
+    t.latest_message["entities"] = [{"entity": "subject", "value": "net"}]
+    events, msgs = run(ActionAnswer(), t)
+    assert events[0] == slot("subject", "everolimus")
+    assert "pancrea" in texts(msgs).lower()
+
+
+def test_which_nets_without_a_pronoun_is_about_nets(tracker):
+    t = tracker("what_is_lanreotide", slots={"subject": "everolimus", "aspect": "what_is", "misses": 0.0})
+    t.latest_message["text"] = "which NETs grow slowly?"
+    t.latest_message["intent"] = {"name": "ask_what_is", "confidence": 0.9}
+    t.latest_message["entities"] = [{"entity": "subject", "value": "net"}]
+    events, _ = run(ActionAnswer(), t)
+    assert events[0] == slot("subject", "net")

@@ -213,3 +213,10 @@ def test_no_net_question_in_the_training_data_looks_off_topic(guard):
                 if text and guard._off_topic.search(text) and not resolver.resolve(nlp(text)).subject:
                     hits.append((block["intent"], text))
     assert not hits
+
+
+def test_cue_words_are_read_from_the_question_first(guard):
+    text = ("my mum was diagnosed last month. the scans show it has spread to her liver. "
+            "can it be cured?")
+    assert guard.cue_aspect(text) == "cure"
+    assert guard.cue_aspect("how is it diagnosed") == "how_diagnosed"   # one sentence: as before

@@ -11,6 +11,13 @@ def test_direct_answer(kb):
     assert a.exact and a.subject == "chd" and "chd" in a.cites
 
 
+def test_can_water_tablets_cure_the_heart_is_answered_about_the_heart(kb):
+    # "are diuretics a cure for carcinoid heart disease": the heart's own cure answer, which
+    # names valve surgery as the lasting fix, not the general "can NETs be cured" one
+    a = kb.answer("cure", "diuretic")
+    assert a.exact and a.subject == "chd" and "valve replacement surgery" in a.text
+
+
 def test_parent_chain(kb):
     # no lanreotide-specific "what_for": the somatostatin analogue answer serves
     a = kb.answer("what_for", "lanreotide")

@@ -28,6 +28,15 @@ def resolve():
     ("how do they do an echo", "echo"),
     ("water tablets", "diuretic"),
     ("neuroendocrine tumor", "net"),
+    # a named thing beats a general word at the same depth: treatments *for the liver*
+    ("are there treatments just for the tumours in the liver", "liver"),
+    ("what treatments are there for liver mets", "liver"),
+    ("can they burn the tumours off", "ablation"),
+    ("does it matter how far its spread", "treatment_choice"),
+    # a subject set aside is not what the question is about
+    ("any options apart from surgery or drugs when the tumours are mostly in the liver", "liver"),
+    ("is there anything other than octreotide for carcinoid heart disease", "chd"),
+    ("options apart from surgery", "surgery"),          # nothing else named: still surgery
     ("carcinoid syndrome patients with heart disease", "chd"),   # most specific wins
     ("can liver metastases be operated on", "surgery"),
 ])
