@@ -25,6 +25,8 @@ SAFETY = {"emergency", "emergency_crisis", "report_symptom", "distress"}
 # a question, or a request for information ("tell me about carcinoid heart disease please")
 QUESTION = re.compile(r"\?\s*$|^\W*(is|are|can|could|do|does|did|what|whats|what's|how|why|when|who|which|will|would|should"
                       r"|tell me|explain|describe|info|information|more about)\b", re.I)
+# a question word later on: "disease mainly in the liver, what are the options"
+ASKS_LATER = re.compile(r"\b(what|whats|what's|how|why|which)\b", re.I)
 SOCIAL = {"greet", "goodbye", "thank", "bot_challenge"}
 UNSURE = 0.5  # below this top confidence, clear cue words decide the kind of question
 CLOSE = 0.1   # "out of scope" this close to a question about a named subject is the question
@@ -49,7 +51,13 @@ class IntentGuard:
         self._aspect_intents = {f"ask_{name}" for name in aspects}
         self._cues = [(name, re.compile("|".join(spec["cues"]), re.I))
                       for name, spec in aspects.items() if spec.get("cues")]
-        off_topic = content.subjects().get("off_topic") or []
+        vocab = content.subjects()
+        # general words that are also subjects ("treatment", "outlook"): "what's the treatment for
+        # an ear infection" names no NET subject
+        self._general = {sid for sid, spec in (vocab.get("subjects") or {}).items() if spec.get("mask") is False}
+        # uncovered topics that are often just where the question came from ("on a forum")
+        self._context_topics = {tid for tid, spec in (vocab.get("uncovered") or {}).items() if spec.get("context")}
+        off_topic = vocab.get("off_topic") or []
         self._off_topic = re.compile(r"\b(" + "|".join(re.escape(w) for w in off_topic) + r")\b", re.I) \
             if off_topic else None
         capability = content.load_yaml(content.CONTENT_DIR / "aspects.yml").get("capability_cues") or []
@@ -88,11 +96,14 @@ class IntentGuard:
                 and self.names_a_person(text) and self._own_outlook.search(text or ""):
             # "will I still be alive in 5 years": one person's outlook, never "not covered"
             return "personal_advice", max(top, UNSURE)
-        if not subject and intent not in SAFETY | SOCIAL | {"out_of_scope"} and self._off_topic \
+        if (not subject or subject in self._general) and intent not in SAFETY | SOCIAL and self._off_topic \
                 and self._off_topic.search(text or ""):
-            # "can dogs eat grapes", "how do you treat gout": about something other than NETs
-            return "out_of_scope", max(top, UNSURE)
-        if uncovered and intent not in SAFETY | SOCIAL and (subject or intent != "out_of_scope"):
+            # "can dogs eat grapes", "what's the treatment for acne": about something other than NETs
+            return None if intent == "out_of_scope" else ("out_of_scope", max(top, UNSURE))
+        context_only = uncovered in self._context_topics and subject and intent in self._aspect_intents \
+            and top >= UNSURE
+        if uncovered and intent not in SAFETY | SOCIAL and (subject or intent != "out_of_scope") \
+                and not context_only:
             decision = self.names_a_person(text) and self._decision.search(text or "")
             target = "personal_advice" if decision else "ask_not_covered"
             return (target, max(top, 0.9)) if target != intent else None
@@ -113,7 +124,8 @@ class IntentGuard:
             best = self.best_aspect(ranking, exclude=intent)
             return (best, max(top, UNSURE)) if best else None
         about_the_bot = intent == "ask_capabilities" and self._capability and self._capability.search(text or "")
-        if subject and QUESTION.search(text or "") and intent in SOCIAL | {"out_of_scope", "ask_capabilities"} \
+        asks = QUESTION.search(text or "") or ASKS_LATER.search(text or "")
+        if subject and asks and intent in SOCIAL | {"out_of_scope", "ask_capabilities"} \
                 and not about_the_bot:
             # "is chemo more useful for pancreatic NETs" is a question, not a thank-you
             cue = self.cue_aspect(text)

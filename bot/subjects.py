@@ -89,6 +89,12 @@ class SubjectResolver:
         pool = [s for s in subjects if s not in aside] or subjects
         best = max(pool, key=lambda s: (self.depth[s], s not in self.unmasked, -subjects.index(s)),
                    default=None)
+        # two of a kind under one parent ("somatuline or sandostatin", "afinitor and sutent",
+        # "chemo or the injections"): the question is about what they share, the parent
+        parent = self.subjects.get(best, {}).get("parent") if best else None
+        if parent and any(s != best and self.subjects[s].get("parent") == parent
+                          and self.kind.get(s) == self.kind.get(best) for s in pool):
+            best = parent
         return Found(subject=best, uncovered=uncovered, spans=tuple(spans))
 
     def parents(self, sid: str) -> list[str]:

@@ -193,6 +193,14 @@ def test_a_message_about_something_other_than_nets_is_out_of_scope(guard):
                         "side_effects") is None
     assert guard.adjust("emergency", rank(("emergency", 0.9)), "my dog bit me and I can't breathe",
                         None, None) is None
+    # "treatment" is a general word, not a NET subject: still out of scope, and kept so
+    t = rank(("ask_how_treated", 0.6), ("out_of_scope", 0.3))
+    assert guard.adjust("ask_how_treated", t, "whats the treatment for an ear infection", "treatment",
+                        None)[0] == "out_of_scope"
+    oos = rank(("out_of_scope", 0.6), ("ask_how_treated", 0.3))
+    assert guard.adjust("out_of_scope", oos, "best treatment for acne", "treatment", None) is None
+    # ...but a real NET subject with the same words is the NET question
+    assert guard.adjust("ask_how_treated", t, "treatment for nets and acne", "net", None) is None
 
 
 def test_no_net_question_in_the_training_data_looks_off_topic(guard):
@@ -210,7 +218,8 @@ def test_no_net_question_in_the_training_data_looks_off_topic(guard):
                 continue
             for line in block["examples"].splitlines():
                 text = line.strip()[2:].strip()
-                if text and guard._off_topic.search(text) and not resolver.resolve(nlp(text)).subject:
+                subject = resolver.resolve(nlp(text)).subject
+                if text and guard._off_topic.search(text) and (not subject or subject in guard._general):
                     hits.append((block["intent"], text))
     assert not hits
 
@@ -220,3 +229,23 @@ def test_cue_words_are_read_from_the_question_first(guard):
             "can it be cured?")
     assert guard.cue_aspect(text) == "cure"
     assert guard.cue_aspect("how is it diagnosed") == "how_diagnosed"   # one sentence: as before
+
+
+def test_a_question_word_later_on_still_makes_it_a_question(guard):
+    # "disease mainly in the liver what are the options": the menu guess becomes the question
+    r = rank(("ask_capabilities", 0.6), ("ask_how_treated", 0.2))
+    assert guard.adjust("ask_capabilities", r, "disease mainly in the liver what are the options",
+                        "liver", None) == ("ask_how_treated", UNSURE)
+
+
+def test_where_they_heard_of_it_does_not_hide_the_question(guard):
+    # "heard about sunitinib on a forum, is it a NET drug": a clear question about sunitinib
+    r = rank(("ask_who_for", 0.7), ("ask_not_covered", 0.2))
+    assert guard.adjust("ask_who_for", r, "heard about sunitinib on a forum, is it a NET drug",
+                        "sunitinib", "support") is None
+    # an unsure guess, or a topic that is the question itself, is still "not covered"
+    unsure = rank(("ask_who_for", 0.4), ("ask_not_covered", 0.35))
+    assert guard.adjust("ask_who_for", unsure, "is there a forum for people on sunitinib", "sunitinib",
+                        "support")[0] == "ask_not_covered"
+    assert guard.adjust("ask_what_for", r, "can sunitinib cause hair loss", "sunitinib",
+                        "side_effects")[0] == "ask_not_covered"

@@ -37,6 +37,12 @@ def resolve():
     ("any options apart from surgery or drugs when the tumours are mostly in the liver", "liver"),
     ("is there anything other than octreotide for carcinoid heart disease", "chd"),
     ("options apart from surgery", "surgery"),          # nothing else named: still surgery
+    # two of a kind under one parent: what they share
+    ("difference between somatuline and sandostatin", "ssa"),
+    ("what are afinitor and sutent", "targeted_drugs"),
+    ("chemo or the injections, which is used more", "drug_therapy"),
+    ("rfa or embolisation", "liver_directed"),
+    ("surgery for pancreatic nets", "surgery"),         # not of a kind: the most specific
     ("carcinoid syndrome patients with heart disease", "chd"),   # most specific wins
     ("can liver metastases be operated on", "surgery"),
 ])
@@ -115,3 +121,18 @@ def test_every_masked_subject_has_a_kind():
             assert s.get("kind") in kinds, sid
     assert placeholder("SUBJECT", "drug") == "__drug__"
     assert placeholder("SUBJECT", None) == "__subject__"
+
+
+def test_extractor_gives_a_span_for_a_parent_chosen_for_two_children():
+    # "somatuline or sandostatin" -> ssa, which has no match of its own in the text; the Rasa
+    # component must still give it a span (it raised StopIteration here once)
+    from rasa.nlu.constants import SPACY_DOCS
+    from rasa.shared.nlu.constants import ENTITIES, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+    from bot.nlu.subject_extractor import SubjectExtractor
+    text = "difference between somatuline and sandostatin"
+    msg = Message(data={TEXT: text})
+    msg.set(SPACY_DOCS[TEXT], build_pipeline()(text))
+    SubjectExtractor({"mask_tokens": False}).process([msg])
+    ent = next(e for e in msg.get(ENTITIES) if e["entity"] == "subject")
+    assert ent["value"] == "ssa" and text[ent["start"]:ent["end"]] == "somatuline"

@@ -80,8 +80,9 @@ class SubjectExtractor(GraphComponent, EntityExtractorMixin):
                 entities.append({"entity": "subject", "value": found.subject})
             if found.uncovered:
                 entities.append({"entity": "uncovered_topic", "value": found.uncovered})
-            for e in entities:  # span of the first match of that id, for Rasa's UIs
-                span = next(s for s in found.spans if s[3] == e["value"])
+            for e in entities:  # span of the first match of that id, for Rasa's UIs; a parent
+                # chosen for two named children ("somatuline or sandostatin") takes the first child's
+                span = next((s for s in found.spans if s[3] == e["value"]), found.spans[0])
                 e.update(start=span[0], end=span[1], confidence_entity=1.0)
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(entities),
                         add_to_output=True)
