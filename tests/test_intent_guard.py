@@ -33,6 +33,10 @@ def test_names_a_person(guard, text, person):
     ("how often do the injections happen", "how_often"), ("how often do I get the jab", "how_often"),
     ("what happens to the heart in carcinoid syndrome", "what_is"),
     ("which valves are damaged", "what_is"), ("what is afinitor meant to do", "what_for"), ("which heart valve is hit", "what_is"), ("does it matter where the tumour started", "outlook"),
+    ("do the jabs stop working after a while", "cure"), ("how many years do people get", "outlook"),
+    ("what are the options for liver spread", "how_treated"),
+    ("how long do people live with low grade nets", "outlook"), ("how do doctors predict how it will go", "outlook"),
+    ("treatment options for carcinoid depend on what?", "how_chosen"),
 ])
 def test_cue_aspect(guard, text, aspect):
     assert guard.cue_aspect(text) == aspect
