@@ -55,6 +55,10 @@ class IntentGuard:
         # general words that are also subjects ("treatment", "outlook"): "what's the treatment for
         # an ear infection" names no NET subject
         self._general = {sid for sid, spec in (vocab.get("subjects") or {}).items() if spec.get("mask") is False}
+        subjects = vocab.get("subjects") or {}
+        self._conditions = {sid for sid, spec in subjects.items() if spec.get("kind") == "condition" and spec.get("parent")}
+        broad = [n for spec in subjects.values() if spec.get("broad") for n in spec["names"]]
+        self._broad = re.compile(r"\b(" + "|".join(re.escape(n) for n in broad) + r")\b", re.I) if broad else None
         # uncovered topics that are often just where the question came from ("on a forum")
         self._context_topics = {tid for tid, spec in (vocab.get("uncovered") or {}).items() if spec.get("context")}
         off_topic = vocab.get("off_topic") or []
@@ -107,6 +111,11 @@ class IntentGuard:
             decision = self.names_a_person(text) and self._decision.search(text or "")
             target = "personal_advice" if decision else "ask_not_covered"
             return (target, max(top, 0.9)) if target != intent else None
+        if subject in self._conditions and intent in ("ask_what_is", "ask_who_for", "ask_what_for") \
+                and self._broad and self._broad.search(text or "") and not self.cue_aspect(text):
+            # "what drugs help carcinoid heart disease", "is there medication to ease it": how the
+            # condition is treated (the subject resolver picked the condition over the drug word)
+            return "ask_how_treated", max(top, UNSURE)
         decides_for_someone = self.names_a_person(text) and self._decision.search(text or "")
         if intent not in SAFETY | SOCIAL and decides_for_someone and len(ranking) > 1 \
                 and top - ranking[1].get("confidence", 0.0) < CLOSE \

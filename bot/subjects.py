@@ -89,6 +89,12 @@ class SubjectResolver:
         pool = [s for s in subjects if s not in aside] or subjects
         best = max(pool, key=lambda s: (self.depth[s], s not in self.unmasked, -subjects.index(s)),
                    default=None)
+        # a broad word for treatment next to a condition ("tablets for pancreatic NETs",
+        # "medication to ease carcinoid heart disease") asks how that condition is treated
+        if best and self.subjects[best].get("broad"):
+            conditions = [s for s in pool if self.kind.get(s) == "condition" and self.depth[s] > 0]  # not "NETs" itself
+            if conditions:
+                best = max(conditions, key=lambda s: (self.depth[s], -subjects.index(s)))
         # two of a kind under one parent ("somatuline or sandostatin", "afinitor and sutent",
         # "chemo or the injections"): the question is about what they share, the parent
         parent = self.subjects.get(best, {}).get("parent") if best else None

@@ -253,3 +253,11 @@ def test_where_they_heard_of_it_does_not_hide_the_question(guard):
                         "support")[0] == "ask_not_covered"
     assert guard.adjust("ask_what_for", r, "can sunitinib cause hair loss", "sunitinib",
                         "side_effects")[0] == "ask_not_covered"
+
+
+def test_a_broad_drug_word_with_a_condition_asks_how_it_is_treated(guard):
+    r = rank(("ask_what_is", 0.62), ("ask_what_for", 0.31))
+    assert guard.adjust("ask_what_is", r, "what drugs help carcinoid heart disease", "chd", None) \
+        == ("ask_how_treated", 0.62)
+    # no drug word: a plain "what is" stays
+    assert guard.adjust("ask_what_is", r, "what is carcinoid heart disease", "chd", None) is None

@@ -45,6 +45,11 @@ def resolve():
     ("surgery for pancreatic nets", "surgery"),         # not of a kind: the most specific
     ("carcinoid syndrome patients with heart disease", "chd"),   # most specific wins
     ("can liver metastases be operated on", "surgery"),
+    # a broad treatment word next to a condition: how that condition is treated
+    ("is there medication to ease carcinoid heart disease", "chd"),
+    ("what drugs are used for pancreatic NETs", "pancreatic_net"),
+    ("what medicines treat carcinoid syndrome", "carcinoid_syndrome"),
+    ("what is the main drug treatment for neuroendocrine tumours", "drug_therapy"),  # NETs as a whole
 ])
 def test_subject(resolve, text, subject):
     assert resolve(text).subject == subject
@@ -90,6 +95,7 @@ def test_everyday_words_do_not_fuzzy_match(resolve):
     "can you recover from a NET",
     "how do they treat heart problems caused by carcinoid",
     "how often do they inject lanreotide",
+    "why do people get the long acting injection instead of the short one",
 ])
 def test_covered_questions_name_no_uncovered_topic(resolve, text):
     assert resolve(text).uncovered is None
