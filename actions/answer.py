@@ -22,7 +22,7 @@ NET_LEVEL = {"outlook", "cure", "how_chosen"}
 FOLLOW_UP = re.compile(r"^\W*(what about|how about|and|what of|same for)\b", re.I)
 # "which NETs is it licensed for?" after "everolimus": the NETs are the answer asked for,
 # "it" is still the subject in context
-WHICH_KIND = re.compile(r"\b(which|what)\s+(kinds?\s+of\s+|types?\s+of\s+|sorts?\s+of\s+)?"
+WHICH_KIND = re.compile(r"\b(which|what|all|every|any|only|just)\s+(kinds?\s+of\s+|types?\s+of\s+|sorts?\s+of\s+)?"
                         r"(nets?|neuroendocrine tumou?rs?|tumou?rs?|cancers?|patients|people)\b", re.I)
 REFERS_BACK = re.compile(r"\b(it|they|them)\b", re.I)
 
@@ -52,7 +52,9 @@ class ActionAnswer(Action):
         subject = entities.get("subject") or tracker.get_slot("subject") or spec.get("default_subject")
         if entities.get("subject") == "net" and tracker.get_slot("subject") \
                 and WHICH_KIND.search(text) and REFERS_BACK.search(text):
-            subject = tracker.get_slot("subject")
+            # "is it used for all NETs or just some": which NETs the subject in context is for
+            subject, aspect = tracker.get_slot("subject"), "who_for"
+            spec = content.aspects()["who_for"]
         if subject in GENERAL_SUBJECTS and spec.get("default_subject"):
             subject = spec["default_subject"]
         aspect, answer = self.choose(comp, aspect, subject, text) if subject else (aspect, None)

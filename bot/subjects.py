@@ -49,15 +49,17 @@ class SubjectResolver:
     @staticmethod
     def _set_aside(doc, start: int) -> bool:
         """True when the words just before token `start` set the subject aside: "options
-        apart from surgery or drugs", "something other than the jabs". A clause word ("when",
+        apart from surgery or drugs", "something other than the jabs", "without a big operation",
+        "tablets as well as the injections". A clause word ("when",
         "if", "for") in between ends the reach of the phrase."""
         words = [t.lower_ for t in doc[max(0, start - 6):start]]
         for i in range(len(words) - 1, -1, -1):
             if words[i] in CLAUSE_WORDS:
                 return False
-            if words[i] in ("besides", "except", "excluding") or \
+            if words[i] in ("besides", "except", "excluding", "without") or \
                     " ".join(words[i:i + 2]) in ("apart from", "other than", "instead of", "rather than",
-                                                 "aside from", "outside of"):
+                                                 "aside from", "outside of") or \
+                    " ".join(words[i:i + 3]) == "as well as":
                 return True
         return False
 

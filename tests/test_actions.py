@@ -183,3 +183,15 @@ def test_which_nets_without_a_pronoun_is_about_nets(tracker):
     t.latest_message["entities"] = [{"entity": "subject", "value": "net"}]
     events, _ = run(ActionAnswer(), t)
     assert events[0] == slot("subject", "net")
+
+
+def test_all_nets_or_just_some_asks_who_the_subject_in_context_is_for(tracker):
+    # the classifier may call it "what is"; the question is which NETs everolimus is for
+    t = tracker("what_is_lanreotide", slots={"subject": "everolimus", "aspect": "what_is", "misses": 0.0})
+    t.latest_message["text"] = "is it used for all NETs or just some"
+    t.latest_message["intent"] = {"name": "ask_what_is", "confidence": 0.6}
+    t.latest_message["entities"] = [{"entity": "subject", "value": "net"}]
+    events, msgs = run(ActionAnswer(), t)
+    assert events[0] == slot("subject", "everolimus")
+    assert slot("aspect", "who_for") in events
+    assert "pancrea" in texts(msgs).lower()

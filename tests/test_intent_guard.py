@@ -37,6 +37,7 @@ def test_names_a_person(guard, text, person):
     ("what are the options for liver spread", "how_treated"),
     ("how long do people live with low grade nets", "outlook"), ("how do doctors predict how it will go", "outlook"),
     ("treatment options for carcinoid depend on what?", "how_chosen"),
+    ("what can ablation do for the symptoms", "what_for"),
 ])
 def test_cue_aspect(guard, text, aspect):
     assert guard.cue_aspect(text) == aspect

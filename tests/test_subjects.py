@@ -37,6 +37,8 @@ def resolve():
     ("any options apart from surgery or drugs when the tumours are mostly in the liver", "liver"),
     ("is there anything other than octreotide for carcinoid heart disease", "chd"),
     ("options apart from surgery", "surgery"),          # nothing else named: still surgery
+    ("can they treat net in the liver without a big operation", "liver"),
+    ("are there tablets for pancreatic nets as well as the injections", "pancreatic_net"),
     # two of a kind under one parent: what they share
     ("difference between somatuline and sandostatin", "ssa"),
     ("what are afinitor and sutent", "targeted_drugs"),
