@@ -1,0 +1,34 @@
+"""Every emergency message in our probe set is caught by the phrase triage alone.
+
+The e2e probe test runs the whole bot, where the classifier can cover for a phrase the triage
+lacks (a retrain on 2026-11-28 showed that for "blood is pouring from my wound"). The emergency
+path must not depend on the classifier, so it is checked here without it. (Non-urgent symptom
+reports may be recognised by the classifier too; only emergencies carry this rule.)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.triage import Triage
+
+PROBES = Path(__file__).parent / "e2e" / "probe_cases.yml"
+CASES = yaml.safe_load(PROBES.read_text(encoding="utf-8"))["cases"]
+EMERGENCIES = [(c["id"], c.get("turns") or [c["text"]]) for c in CASES if c["kind"] == "emergency"]
+
+
+@pytest.fixture(scope="module")
+def triage() -> Triage:
+    return Triage.from_content()
+
+
+def test_the_probe_set_has_emergencies():
+    assert len(EMERGENCIES) >= 50
+
+
+@pytest.mark.parametrize("case_id,turns", EMERGENCIES, ids=[c[0] for c in EMERGENCIES])
+def test_probe_emergency_is_caught_by_the_phrase_triage(triage, case_id, turns):
+    # in a conversation, the emergency is in one of the turns (usually the last)
+    assert any(triage.check(t).level in ("emergency", "crisis") for t in turns), turns
