@@ -112,7 +112,8 @@ class IntentGuard:
             target = "personal_advice" if decision else "ask_not_covered"
             return (target, max(top, 0.9)) if target != intent else None
         if subject in self._conditions and intent in ("ask_what_is", "ask_who_for", "ask_what_for") \
-                and self._broad and self._broad.search(text or "") and not self.cue_aspect(text):
+                and self._broad and self._broad.search(text or "") \
+                and self.cue_aspect(text) in (None, "how_treated"):
             # "what drugs help carcinoid heart disease", "is there medication to ease it": how the
             # condition is treated (the subject resolver picked the condition over the drug word)
             return "ask_how_treated", max(top, UNSURE)

@@ -260,5 +260,8 @@ def test_a_broad_drug_word_with_a_condition_asks_how_it_is_treated(guard):
     r = rank(("ask_what_is", 0.62), ("ask_what_for", 0.31))
     assert guard.adjust("ask_what_is", r, "what drugs help carcinoid heart disease", "chd", None) \
         == ("ask_how_treated", 0.62)
+    sure = rank(("ask_what_is", 0.55), ("ask_how_treated", 0.3))
+    assert guard.adjust("ask_what_is", sure, "fixing carcinoid heart disease, tablets or surgery?", "chd", None) \
+        == ("ask_how_treated", 0.55)
     # no drug word: a plain "what is" stays
     assert guard.adjust("ask_what_is", r, "what is carcinoid heart disease", "chd", None) is None
