@@ -55,6 +55,8 @@ class Triage:
         self._norm_re = re.compile(rf"(?<![\w'])(?:{alts})(?![\w'])") if alts else None
         self.groups = cfg.get("groups") or {}
         self.neg_cues = set(_words(cfg, "negation_cues"))
+        downplay = _words(cfg, "downplay_cues")
+        self._downplay = re.compile(r"\b(" + "|".join(re.escape(w) for w in downplay) + r")\b") if downplay else None
         self.neg_fillers = set(_words(cfg, "negation_fillers"))
         self.q_starts = [self._toks(s) for s in _words(cfg, "question_starts")]
         self.q_lead_ins = set(_words(cfg, "question_lead_ins"))
@@ -122,6 +124,10 @@ class Triage:
     def normalise(self, text: str) -> str:
         text = _HYPHEN.sub(" ", text.lower().translate(_APOSTROPHES))
         return self._norm_re.sub(lambda m: self._norm_map[m.group(0)], text) if self._norm_re else text
+
+    def downplayed(self, text: str) -> bool:
+        """The message says it is not serious ("nothing severe"); see `downplay_cues`."""
+        return bool(self._downplay and self._downplay.search(self.normalise(str(text or ""))))
 
     def check(self, text: str) -> Verdict:
         text = self.normalise(text if isinstance(text, str) else str(text or ""))

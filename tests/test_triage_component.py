@@ -39,3 +39,19 @@ def test_demoted_question_about_a_subject_prefers_a_kind_of_question():
                {"name": "ask_who_for", "confidence": 0.18}]
     assert demoted_ranking(ranking, info_question=True)[0]["name"] == "ask_who_for"
     assert demoted_ranking(ranking, info_question=False)[0]["name"] == "report_symptom"
+
+
+def test_classifier_only_emergency_the_patient_downplays_is_demoted():
+    # "a dull ache under my right ribs on and off, nothing severe": no red-flag phrase
+    assert decide("none", False, "emergency", 0.9, downplayed=True) == DEMOTE
+    # a red-flag phrase always escalates, and a crisis is never downplayed
+    assert decide("emergency", False, "emergency", 0.9, downplayed=True) == "emergency"
+    assert decide("none", False, "emergency_crisis", 0.9, downplayed=True) is None
+
+
+def test_downplay_words_are_read_from_the_content():
+    from bot.triage import Triage
+    t = Triage.from_content()
+    assert t.downplayed("had a dull ache under my ribs on and off, nothing severe")
+    assert t.downplayed("Its NOT serious but my ankles are puffy")
+    assert not t.downplayed("the pain is severe")

@@ -41,7 +41,7 @@ def demoted_ranking(ranking: list[dict], info_question: bool) -> list[dict]:
 
 
 def decide(level: str, negated: bool, predicted: str | None, confidence: float = 1.0,
-           info_question: bool = False) -> str | None:
+           info_question: bool = False, downplayed: bool = False) -> str | None:
     """The intent to force, DEMOTE (use the next-best non-emergency intent), or None to keep
     the classifier's. `info_question`: a question that names a covered subject ("is there any
     point having lanreotide if..."). Pure, for tests."""
@@ -53,6 +53,10 @@ def decide(level: str, negated: bool, predicted: str | None, confidence: float =
             # words; the triage saw the negation.
             return DEMOTE
         if confidence < CLASSIFIER_EMERGENCY_MIN or info_question:
+            return DEMOTE
+        if downplayed and predicted == "emergency":
+            # no red-flag phrase, and the patient says it is not severe: the symptom reply
+            # (which still says when to call 999); crisis is never downplayed
             return DEMOTE
     if predicted == "report_symptom" and level == "none" and info_question:
         # no symptom phrase found, and a question about a named subject: "is the short acting
@@ -81,7 +85,7 @@ class SafetyTriage(GraphComponent, IntentClassifier):
             named = any(e.get("entity") == "subject" for e in message.get(ENTITIES) or [])
             info_question = named and bool(QUESTION.search(text))
             forced = decide(verdict.level, verdict.negated, predicted, current.get("confidence", 0.0),
-                            info_question=info_question)
+                            info_question=info_question, downplayed=self.triage.downplayed(text))
             if forced == DEMOTE:
                 rest = demoted_ranking(ranking, info_question)
                 intent = dict(rest[0]) if rest else {"name": "nlu_fallback", "confidence": 1.0}
