@@ -7,6 +7,7 @@ component and the tests call the same code. Never log `Verdict.matched` next to 
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": 
 _HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011\u2013](?=\w)")  # "self-harm" -> "self harm"
 _GROUP = re.compile(r"<(\w+)>")
 _SENT_END = {".", "?", "!", ";"}
+# "had a stroke in 1962": a year before this one
+_PAST_YEAR = re.compile(r" in (%s) " % "|".join(str(y) for y in range(1900, date.today().year)))
 _CHUNK = 50_000  # characters per spaCy call; longer texts are checked in overlapping chunks
 
 
@@ -25,6 +28,8 @@ class Verdict:
     matched: str | None = None     # the phrase from triage.yml, for audit (not the patient's words)
     negated: bool = False          # the only mention was negated ("no chest pain")
     question: bool = False         # the only mention was in a general question ("can X cause chest pain?")
+    context: str | None = None     # an emergency phrase read as not happening now: "past" | "hypothetical"
+                                   # (level "concern") or "fiction" (level "none"); see `context` in triage.yml
 
 
 def build_nlp():
@@ -63,6 +68,9 @@ class Triage:
         self.personal = [" ".join(self._toks(s)) for s in _words(cfg, "personal_cues")]
         self.doubt = [" ".join(self._toks(s)) for s in _words(cfg, "doubt_cues")]
         self.topic_cues = [self._toks(s) for s in _words(cfg, "topic_cues")]
+        ctx = cfg.get("context") or {}
+        self.ctx = {k: [" ".join(self._toks(s)) for s in _words(ctx, k)]
+                    for k in ("hypothetical", "long_ago", "recent", "resolved", "ongoing", "fiction")}
         # rules: (level, category, negatable, parts); a part is a list of templates, a template
         # expands to patterns; a pattern is a tuple of segments that must follow each other.
         self.rules, self.by_first = [], {}
@@ -165,8 +173,10 @@ class Triage:
                         hits.append((rid, part, start, stop))
         spans = [(s, e) for rid, _, s, e in hits if self.rules[rid][0] == "exception"]
         downgrades = [(s, e) for rid, _, s, e in hits if self.rules[rid][4]]
-        sents, personal_msg = self._sentences(doc)
+        sents, personal_msg, msg_ctx = self._sentences(doc)
+        resolved_at = self._positions(doc, "resolved")
         live, dead = {}, {}  # rule id -> {part: (template, start, end, negated, question)}
+        soft = {}  # context -> emergency rules as `live`, read as past, hypothetical or fiction
         for rid, (part, tmpl), s, e in hits:
             level, cat, negatable, n_parts, _ = self.rules[rid]
             if level == "exception" or any(s < xe and xs < e for xs, xe in spans):
@@ -176,12 +186,25 @@ class Triage:
                     ds <= s and e <= de and de - ds > e - s for ds, de in downgrades):
                 continue
             neg = negatable and self._negated(doc, s)
-            is_q, personal_sent = sents[s]
+            is_q, personal_sent, ctx = sents[s]
+            if ctx == "recent":  # recent counts as past only when the message then says it is over
+                ctx = "past" if any(p > s for p in resolved_at) else None
             q = level != "crisis" and (self._topic(doc, s) or is_q and not (
                 personal_msg if level == "emergency" else personal_sent))
+            if level == "emergency" and not (neg or q) and (ctx or msg_ctx):
+                soft.setdefault(msg_ctx or ctx, {}).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
+                continue
             (dead if neg or q else live).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
+        best = _pick(self.rules, live)
+        if best and best.level != "concern":
+            return best
+        for context in ("past", "hypothetical", "fiction"):  # every part of a rule in one context
+            found = _pick(self.rules, soft.get(context, {}))
+            if found:
+                level = "none" if context == "fiction" else "concern"
+                return Verdict(level, found.category, found.matched, context=context)
         both = {rid: {**dead.get(rid, {}), **live.get(rid, {})} for rid in {*dead, *live}}
-        return _pick(self.rules, live) or _pick(self.rules, both, dead_only=True) or Verdict()
+        return best or _pick(self.rules, both, dead_only=True) or Verdict()
 
     def _chain(self, segs, end, seg_ends, gap_ok):
         for seg in segs:
@@ -211,8 +234,9 @@ class Triage:
         return any(words[-len(c):] == c for c in self.topic_cues)
 
     def _sentences(self, doc):
-        """Per token: (its sentence is an information question, that sentence has a personal cue);
-        plus whether the whole message has a personal or doubt cue (used for emergencies)."""
+        """Per token: (its sentence is an information question, that sentence has a personal cue,
+        the sentence's context: "past", "hypothetical" or None); whether the whole message has a
+        personal or doubt cue (used for emergencies); and "fiction" when the message is a story."""
         out, bounds, start = [None] * len(doc), [], 0
         for t in doc:
             if t.text in _SENT_END or (t.is_space and "\n" in t.text):
@@ -220,17 +244,43 @@ class Triage:
                 start = t.i + 1
         bounds.append((start, len(doc)))
         personal_msg = False
+        whole = f" {' '.join(t.lower_ for t in doc)} "
         for s, e in bounds:
             words = [t.lower_ for t in doc[s:e]]
             joined = f" {' '.join(words)} "
             personal = any(f" {c} " in joined for c in self.personal)
             personal_msg |= personal or any(f" {c} " in joined for c in self.doubt)
-            while words and words[0] in self.q_lead_ins:
-                words = words[1:]
-            is_q = any(words[:len(q)] == q and (len(words) == len(q) or words[len(q)] not in ("not", "n't"))
-                       for q in self.q_starts)
-            out[s:e] = [(is_q, personal)] * (e - s)
-        return out, personal_msg
+            out[s:e] = [(self._is_question(words), personal, self._context(joined))] * (e - s)
+        return out, personal_msg, "fiction" if self._has(whole, "fiction") else None
+
+    def _is_question(self, words: list[str]) -> bool:
+        while words and words[0] in self.q_lead_ins:
+            words = words[1:]
+        return any(words[:len(q)] == q and (len(words) == len(q) or words[len(q)] not in ("not", "n't"))
+                   for q in self.q_starts)
+
+    def _has(self, joined: str, kind: str) -> bool:
+        return any(f" {c} " in joined for c in self.ctx[kind])
+
+    def _positions(self, doc, kind: str) -> list[int]:
+        """Token positions where a `kind` context phrase starts."""
+        words = [t.lower_ for t in doc]
+        cues = [c.split() for c in self.ctx[kind]]
+        return [i for i in range(len(words)) if any(words[i:i + len(c)] == c for c in cues)]
+
+    def _context(self, joined: str) -> str | None:
+        """Why an emergency phrase in this sentence may not be happening now (see triage.yml)."""
+        if self._has(joined, "hypothetical"):
+            return "hypothetical"
+        rest = joined
+        for c in self.ctx["resolved"]:  # "fine now" must not count as the ongoing "now"
+            rest = rest.replace(f" {c} ", "  ")
+        if self._has(rest, "ongoing"):
+            return None
+        long_ago = self._has(joined, "long_ago") or bool(_PAST_YEAR.search(joined))
+        if long_ago:
+            return "past"
+        return "recent" if self._has(joined, "recent") else None
 
 
 def _pick(rules, found, dead_only=False) -> Verdict | None:

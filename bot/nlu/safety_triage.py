@@ -85,7 +85,8 @@ class SafetyTriage(GraphComponent, IntentClassifier):
             named = any(e.get("entity") == "subject" for e in message.get(ENTITIES) or [])
             info_question = named and bool(QUESTION.search(text))
             forced = decide(verdict.level, verdict.negated, predicted, current.get("confidence", 0.0),
-                            info_question=info_question, downplayed=self.triage.downplayed(text))
+                            info_question=info_question,
+                            downplayed=self.triage.downplayed(text) or verdict.context is not None)
             if forced == DEMOTE:
                 rest = demoted_ranking(ranking, info_question)
                 intent = dict(rest[0]) if rest else {"name": "nlu_fallback", "confidence": 1.0}

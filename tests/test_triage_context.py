@@ -1,0 +1,90 @@
+"""Emergency phrases read in context (`context` in content/triage.yml, bot/triage.py `_context`).
+
+Something over and done with, or only imagined, gets the non-urgent symptom reply (which still
+says when to call 999); a story gets neither. Anything still happening escalates as before.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.triage import Triage
+
+
+@pytest.fixture(scope="module")
+def triage() -> Triage:
+    return Triage.from_content()
+
+
+@pytest.mark.parametrize("text", [
+    "I passed out in the bath a fortnight ago, been fine since",       # recent + resolved
+    "she had a fit at school last week but she's fine now",
+    "had a tight chest after swimming yesterday, gone now",
+    "When I had a seizure years ago that is how they found the tumour",  # long ago, same sentence
+    "my uncle had a stroke in 1987, does it run in families",          # a past year
+    "grandma collapsed when I was a child",
+])
+def test_over_and_done_with_is_a_concern_not_an_emergency(triage, text):
+    v = triage.check(text)
+    assert (v.level, v.context) == ("concern", "past"), v
+
+
+@pytest.mark.parametrize("text", [
+    "what should I do if I ever stop breathing properly",
+    "I'm scared I'd faint on the train",
+    "what if he collapses while I'm at work",
+    "if someone has chest pain after the jab, what happens",
+])
+def test_imagined_is_a_concern_not_an_emergency(triage, text):
+    v = triage.check(text)
+    assert (v.level, v.context) == ("concern", "hypothetical"), v
+
+
+@pytest.mark.parametrize("text", [
+    "in my short story the hero collapses, is that realistic",
+    "someone on the telly had a carcinoid crisis last night",
+])
+def test_a_story_is_not_an_emergency(triage, text):
+    v = triage.check(text)
+    assert (v.level, v.context) == ("none", "fiction"), v
+
+
+@pytest.mark.parametrize("text", [
+    "he collapsed last week and he's collapsed again now",      # ongoing word
+    "fainted yesterday and still feel faint",
+    "I fainted yesterday and my chest is crushing",             # nothing says it is over
+    "had a stroke years ago. Now my face is drooping",          # the present sentence escalates
+    "she had a fit last week and she is fitting right now",
+    "passed out this morning, fine now, but now I cannot breathe",
+    f"collapsed in {date.today().year}, still collapsing",
+])
+def test_still_happening_escalates(triage, text):
+    assert triage.check(text).level == "emergency", text
+
+
+def test_this_year_is_not_long_ago(triage):
+    assert triage.check(f"I collapsed in {date.today().year}").level == "emergency"
+    assert triage.check(f"I collapsed in {date.today().year - 1}").level == "concern"
+
+
+def test_crisis_is_never_read_as_past_or_imagined(triage):
+    assert triage.check("years ago I wanted to kill myself").level == "crisis"
+    assert triage.check("what if I want to end my life").level == "crisis"
+
+
+def test_context_makes_a_classifier_only_emergency_non_urgent():
+    """SafetyTriage passes `downplayed` when the triage read a context: the classifier alone
+    cannot call 999 on a story or on something that is over."""
+    from bot.nlu.safety_triage import DEMOTE, decide
+    assert decide("none", False, "emergency", 0.9, downplayed=True) == DEMOTE
+    assert decide("concern", False, "emergency", 0.9, downplayed=True) == "report_symptom"
+
+
+@pytest.mark.parametrize("text", [
+    "I'd been fine all week but this morning I collapsed",     # "fine" before the event: not over
+    "was ok until last night when she passed out",
+    "fine yesterday and then suddenly he collapsed",
+])
+def test_fine_before_the_event_does_not_make_it_over(triage, text):
+    assert triage.check(text).level == "emergency", text
