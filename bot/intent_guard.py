@@ -61,6 +61,8 @@ class IntentGuard:
         self._broad = re.compile(r"\b(" + "|".join(re.escape(n) for n in broad) + r")\b", re.I) if broad else None
         # uncovered topics that are often just where the question came from ("on a forum")
         self._context_topics = {tid for tid, spec in (vocab.get("uncovered") or {}).items() if spec.get("context")}
+        # uncovered topics that only ever concern NETs (PRRT, tumour markers): never chat
+        self._net_specific = {tid for tid, spec in (vocab.get("uncovered") or {}).items() if spec.get("net_specific")}
         off_topic = vocab.get("off_topic") or []
         self._off_topic = re.compile(r"\b(" + "|".join(re.escape(w) for w in off_topic) + r")\b", re.I) \
             if off_topic else None
@@ -106,7 +108,8 @@ class IntentGuard:
             return None if intent == "out_of_scope" else ("out_of_scope", max(top, UNSURE))
         context_only = uncovered in self._context_topics and subject and intent in self._aspect_intents \
             and top >= UNSURE
-        if uncovered and intent not in SAFETY | SOCIAL and (subject or intent != "out_of_scope") \
+        if uncovered and intent not in SAFETY | SOCIAL \
+                and (subject or intent != "out_of_scope" or uncovered in self._net_specific) \
                 and not context_only:
             decision = self.names_a_person(text) and self._decision.search(text or "")
             target = "personal_advice" if decision else "ask_not_covered"

@@ -44,3 +44,23 @@ def test_fast_path_agrees_with_rasa(result):
 
 def test_applied_to_rasa():
     assert RemoteAction._validate_action_result is speedups._validate_action_result
+
+
+def test_event_classes_are_the_ones_rasa_finds():
+    """The remembered lookup gives Rasa's answer for every event type, its default for unknown
+    names, and Rasa's error when there is no default."""
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    assert Event.resolve_by_type is speedups._resolve_by_type
+    for cls in all_subclasses(Event):
+        for _ in range(2):   # the second time from memory
+            assert Event.resolve_by_type(cls.type_name) is speedups._original_resolve(cls.type_name)
+    sentinel = type("Sentinel", (), {})
+    assert Event.resolve_by_type("no_such_event", sentinel) is sentinel
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
+    assert "no_such_event" not in speedups._event_classes
+    events = [{"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}},
+              {"event": "slot", "name": "subject", "value": "chd"}, {"event": "action", "name": "x"}]
+    assert [type(Event.from_parameters(e)).__name__ for e in events] == ["UserUttered", "SlotSet", "ActionExecuted"]

@@ -65,6 +65,36 @@ def test_another_worker_wrote_since(tmp_path):
     assert texts == ["one", "two", "three"]    # nothing lost, nothing stored twice
 
 
+def test_workers_taking_turns_read_only_the_new_rows(tmp_path, monkeypatch):
+    """Two workers alternate on one conversation (the usual case with two Rasa workers): after
+    each has read it once, neither re-reads the whole conversation, and both see what Rasa's own
+    store sees, including a new session started by the other worker."""
+    (a, b), plain = stores(tmp_path)
+    t = run(a.get_or_create_tracker("p4"))
+    turn(t, "one", "chd")
+    run(a.save(t))
+    run(b.retrieve("p4"))                       # b reads it once in full
+
+    def no_full_reads(*_args, **_kw):
+        raise AssertionError("read the whole conversation again")
+    monkeypatch.setattr(SQLTrackerStore, "_retrieve", no_full_reads)
+    for n, (worker, other) in enumerate([(b, a), (a, b), (b, a), (a, b)]):
+        t = run(worker.retrieve("p4"))
+        if n == 2:                               # b starts a new session
+            t.update(ActionExecuted("action_session_start"))
+            t.update(SessionStarted())
+            t.update(ActionExecuted("action_listen"))
+        turn(t, f"turn {n}", f"s{n}")
+        run(worker.save(t))
+    monkeypatch.undo()
+    want = [e.as_dict() for e in run(plain.retrieve("p4")).events]
+    assert [e.as_dict() for e in run(a.retrieve("p4")).events] == want
+    assert [e.as_dict() for e in run(b.retrieve("p4")).events] == want
+    texts = [e.text for e in run(plain.retrieve("p4")).events if isinstance(e, UserUttered)]
+    assert texts == ["turn 2", "turn 3"]         # the current session only
+    assert run(a.retrieve("p4")).get_slot("subject") == "s3"
+
+
 def test_new_session_keeps_only_current_session(tmp_path):
     (a, _), plain = stores(tmp_path)
     t = run(a.get_or_create_tracker("p3"))

@@ -88,3 +88,13 @@ def test_context_makes_a_classifier_only_emergency_non_urgent():
 ])
 def test_fine_before_the_event_does_not_make_it_over(triage, text):
     assert triage.check(text).level == "emergency", text
+
+
+def test_backstory_then_a_question_gets_the_answer():
+    from bot.nlu.safety_triage import decide
+    # "when I collapsed last year they found my NET. What drugs are there for pancreatic NETs?"
+    assert decide("concern", False, "ask_who_for", 0.8, info_question=True, context="past") is None
+    # without a question about a subject, or with no context, the symptom reply stays
+    assert decide("concern", False, "ask_who_for", 0.8, info_question=False, context="past") == "report_symptom"
+    assert decide("concern", False, "ask_who_for", 0.8, info_question=True, context=None) == "report_symptom"
+    assert decide("concern", False, "emergency", 0.8, info_question=True, context="past") == "report_symptom"

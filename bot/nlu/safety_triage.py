@@ -41,10 +41,15 @@ def demoted_ranking(ranking: list[dict], info_question: bool) -> list[dict]:
 
 
 def decide(level: str, negated: bool, predicted: str | None, confidence: float = 1.0,
-           info_question: bool = False, downplayed: bool = False) -> str | None:
+           info_question: bool = False, downplayed: bool = False, context: str | None = None) -> str | None:
     """The intent to force, DEMOTE (use the next-best non-emergency intent), or None to keep
     the classifier's. `info_question`: a question that names a covered subject ("is there any
-    point having lanreotide if..."). Pure, for tests."""
+    point having lanreotide if..."). `context`: the triage read its emergency phrase as past or
+    hypothetical (bot/triage.py). Pure, for tests."""
+    if level == "concern" and context and info_question and (predicted or "").startswith("ask_"):
+        # backstory, then a question: "when I collapsed last year they found my NET in the
+        # pancreas. What drugs are there for pancreatic NETs?" gets the answer
+        return None
     if level in LEVEL_INTENT:
         return LEVEL_INTENT[level]
     if predicted in EMERGENCY_INTENTS:
@@ -85,7 +90,7 @@ class SafetyTriage(GraphComponent, IntentClassifier):
             named = any(e.get("entity") == "subject" for e in message.get(ENTITIES) or [])
             info_question = named and bool(QUESTION.search(text))
             forced = decide(verdict.level, verdict.negated, predicted, current.get("confidence", 0.0),
-                            info_question=info_question,
+                            info_question=info_question, context=verdict.context,
                             downplayed=self.triage.downplayed(text) or verdict.context is not None)
             if forced == DEMOTE:
                 rest = demoted_ranking(ranking, info_question)
