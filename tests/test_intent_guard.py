@@ -265,3 +265,13 @@ def test_a_broad_drug_word_with_a_condition_asks_how_it_is_treated(guard):
         == ("ask_how_treated", 0.55)
     # no drug word: a plain "what is" stays
     assert guard.adjust("ask_what_is", r, "what is carcinoid heart disease", "chd", None) is None
+
+
+def test_net_only_uncovered_topic_is_not_covered_even_when_taken_for_chat(guard):
+    r = rank(("out_of_scope", 0.6), ("ask_what_is", 0.2))
+    # PRRT, tumour markers and insulinomas only ever concern NETs
+    assert guard.adjust("out_of_scope", r, "what happens on the day you have prrt", None, "prrt") \
+        == ("ask_not_covered", 0.9)
+    assert guard.adjust("out_of_scope", r, "what is an insulinoma", None, "net_types") == ("ask_not_covered", 0.9)
+    # diet or travel with no NET subject stays chat ("can dogs eat grapes")
+    assert guard.adjust("out_of_scope", r, "is it nice to travel in spain", None, "daily_life") is None
