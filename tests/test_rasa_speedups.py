@@ -64,3 +64,41 @@ def test_event_classes_are_the_ones_rasa_finds():
     events = [{"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}},
               {"event": "slot", "name": "subject", "value": "chd"}, {"event": "action", "name": "x"}]
     assert [type(Event.from_parameters(e)).__name__ for e in events] == ["UserUttered", "SlotSet", "ActionExecuted"]
+
+
+def test_action_server_calls_reuse_one_connection():
+    """Two calls through Rasa's EndpointConfig.request share one TCP connection and get the
+    right answers; after the connection idles past KEEPALIVE_S a fresh one is used."""
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    async def main():
+        async def webhook(request):
+            body = await request.json()
+            return web.json_response({"echo": body["n"], "conn": request.transport.get_extra_info("peername")[1]})
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        try:
+            endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+            one = await endpoint.request(json={"n": 1}, method="post")
+            two = await endpoint.request(json={"n": 2}, method="post")
+            assert (one["echo"], two["echo"]) == (1, 2)
+            assert one["conn"] == two["conn"]          # the same client port: the same connection
+            await asyncio.sleep(speedups.KEEPALIVE_S + 0.5)
+            three = await endpoint.request(json={"n": 3}, method="post")
+            assert three["echo"] == 3
+        finally:
+            for session in list(speedups._sessions.values()):
+                await session.close()
+            speedups._sessions.clear()
+            await runner.cleanup()
+
+    asyncio.run(main())
