@@ -1,0 +1,66 @@
+"""The direct graph runner in bot/rasa_speedups.py gives exactly what Rasa's dask runner gives,
+on the trained model: the same understanding of every probe message and the same next actions.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.core.agent import Agent
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+import bot.rasa_speedups as speedups
+from bot import PROJECT_ROOT
+
+MODEL = PROJECT_ROOT / "models" / "net-bot.tar.gz"
+CASES = Path(__file__).parent / "probe_cases.yml"
+
+
+@pytest.fixture(scope="module")
+def agent():
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make model` (make test does)")
+    logging.disable(logging.WARNING)
+    try:
+        yield Agent.load(str(MODEL))
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def texts(n=400):
+    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
+    return [t for c in cases for t in (c.get("turns") or [c["text"]])][:n] + ["?", "a" * 2000]  # (empty text never reaches the graph: the channel answers it)
+
+
+async def understand_and_predict(agent, messages):
+    """Per message: the parse result, then the next two actions the policies choose."""
+    out = []
+    processor = agent.processor
+    for i, text in enumerate(messages):
+        parsed = await agent.parse_message(text)
+        tracker = DialogueStateTracker.from_events(
+            f"runner-{i}", [ActionExecuted("action_listen"), UserUttered(text, parsed["intent"], parsed["entities"],
+                                                                       parse_data=parsed)],
+            processor.domain.slots)
+        first = processor._predict_next_with_tracker(tracker)
+        tracker.update(ActionExecuted(processor.domain.action_names_or_texts[first.max_confidence_index]))
+        second = processor._predict_next_with_tracker(tracker)
+        out.append((parsed, first.max_confidence_index, first.policy_name,
+                    second.max_confidence_index, second.policy_name))
+    return out
+
+
+def test_direct_runner_is_what_rasa_runs(agent, monkeypatch):
+    assert DaskGraphRunner.run is speedups._run  # applied by importing the module
+    messages = texts()
+    ours = asyncio.run(understand_and_predict(agent, messages))
+    monkeypatch.setattr(DaskGraphRunner, "run", speedups._original_run)
+    theirs = asyncio.run(understand_and_predict(agent, messages))
+    assert len(ours) == len(messages)
+    for text, a, b in zip(messages, ours, theirs):
+        assert a == b, text
