@@ -51,6 +51,8 @@ class IntentGuard:
         self._aspect_intents = {f"ask_{name}" for name in aspects}
         self._cues = [(name, re.compile("|".join(spec["cues"]), re.I))
                       for name, spec in aspects.items() if spec.get("cues")]
+        self._strong = [(name, re.compile("|".join(spec["strong_cues"]), re.I))
+                        for name, spec in aspects.items() if spec.get("strong_cues")]
         vocab = content.subjects()
         # general words that are also subjects ("treatment", "outlook"): "what's the treatment for
         # an ear infection" names no NET subject
@@ -95,9 +97,27 @@ class IntentGuard:
         return {"ask_not_covered"} if subject and not uncovered else set()
 
     def adjust(self, intent: str | None, ranking: list[dict], text: str,
-               subject: str | None, uncovered: str | None) -> tuple[str, float] | None:
-        """(intent, confidence) to use instead of the classifier's, or None to keep it."""
+               subject: str | None, uncovered: str | None, subject_at: int | None = None) -> tuple[str, float] | None:
+        """(intent, confidence) to use instead of the classifier's, or None to keep it.
+        `subject_at`: where the subject is named in the text, when known."""
         top = ranking[0].get("confidence", 0.0) if ranking else 0.0
+        strong = next((name for name, rx in self._strong if rx.search(text or "")), None)
+        if strong and intent != f"ask_{strong}" and not uncovered and intent not in SAFETY | SOCIAL \
+                and (not subject or subject in self._general or subject == "net") \
+                and not (self.names_a_person(text) and self._decision.search(text or "")):
+            # about treatment in general: "what are they hoping to achieve with the treatment"
+            return f"ask_{strong}", max(top, UNSURE)
+        if intent == "distress" and subject and not uncovered and subject_at is not None:
+            # "I'm a nervous wreck before my appointment. What is radiofrequency ablation?": the
+            # feelings first, then a question naming a subject; the question is answered (the
+            # answer ends with the team's number). "...Is it normal to feel like this?" names
+            # no subject in the question and still gets the supportive reply.
+            asked = questions_last_first(text)
+            if asked and text.rfind(asked[0]) <= subject_at:
+                cue = self.cue_aspect(text)
+                best = f"ask_{cue}" if cue else self.best_aspect(ranking)
+                if best:
+                    return best, max(top, UNSURE)
         if intent in ("ask_not_covered", "out_of_scope", "ask_outlook") and not uncovered \
                 and self.names_a_person(text) and self._own_outlook.search(text or ""):
             # "will I still be alive in 5 years": one person's outlook, never "not covered"

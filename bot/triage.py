@@ -56,6 +56,8 @@ class Triage:
         norm = {_HYPHEN.sub(" ", v.lower().translate(_APOSTROPHES)): target
                 for target, variants in (cfg.get("normalise") or {}).items() for v in _words({"v": variants}, "v")}
         self._norm_map = norm
+        self._readings = [(re.compile(r["pattern"]), float(r["min"]), float(r["max"]), r["adds"])
+                          for r in (cfg.get("readings") or {}).values()]
         alts = "|".join(re.escape(k) for k in sorted(norm, key=len, reverse=True))
         self._norm_re = re.compile(rf"(?<![\w'])(?:{alts})(?![\w'])") if alts else None
         self.groups = cfg.get("groups") or {}
@@ -131,11 +133,23 @@ class Triage:
 
     def normalise(self, text: str) -> str:
         text = _HYPHEN.sub(" ", text.lower().translate(_APOSTROPHES))
-        return self._norm_re.sub(lambda m: self._norm_map[m.group(0)], text) if self._norm_re else text
+        text = self._norm_re.sub(lambda m: self._norm_map[m.group(0)], text) if self._norm_re else text
+        for rx, low, high, words in self._readings:  # "bp 70/40" -> "bp 70/40 low blood pressure"
+            text = rx.sub(lambda m: f"{m.group(0)} {words} " if low <= float(m.group(1)) <= high
+                          else m.group(0), text)
+        return text
 
     def downplayed(self, text: str) -> bool:
-        """The message says it is not serious ("nothing severe"); see `downplay_cues`."""
-        return bool(self._downplay and self._downplay.search(self.normalise(str(text or ""))))
+        """The message says it is not serious ("nothing severe"; see `downplay_cues`), or that
+        it is over, imagined or a story (see `context`): "a bit of blood on the toilet paper
+        once last week, haven't seen any since"."""
+        norm = self.normalise(str(text or ""))
+        if self._downplay and self._downplay.search(norm):
+            return True
+        joined = f" {' '.join(t.lower_ for t in self.nlp.make_doc(norm))} "
+        ctx = self._context(joined)
+        return ctx in ("past", "hypothetical") or self._has(joined, "fiction") or \
+            (ctx == "recent" and self._has(joined, "resolved"))
 
     def check(self, text: str) -> Verdict:
         text = self.normalise(text if isinstance(text, str) else str(text or ""))

@@ -275,3 +275,30 @@ def test_net_only_uncovered_topic_is_not_covered_even_when_taken_for_chat(guard)
     assert guard.adjust("out_of_scope", r, "what is an insulinoma", None, "net_types") == ("ask_not_covered", 0.9)
     # diet or travel with no NET subject stays chat ("can dogs eat grapes")
     assert guard.adjust("out_of_scope", r, "is it nice to travel in spain", None, "daily_life") is None
+
+
+def test_feelings_then_a_question_about_a_subject_gets_the_answer(guard):
+    r = rank(("distress", 0.7), ("ask_what_is", 0.2))
+    text = "I'm a nervous wreck before my appointment. What is radiofrequency ablation?"
+    assert guard.adjust("distress", r, text, "ablation", None, subject_at=text.index("radio")) \
+        == ("ask_what_is", 0.7)
+    # the subject only in the feelings, the question about the feelings: the supportive reply
+    text = "I can't cope with the injections any more. Is it normal to feel like this?"
+    assert guard.adjust("distress", r, text, "ssa", None, subject_at=text.index("injections")) is None
+    # one sentence, or no subject position known: unchanged
+    assert guard.adjust("distress", r, "so scared about surgery", "surgery", None, subject_at=15) is None
+    assert guard.adjust("distress", r, "I'm scared. What is surgery?", "surgery", None) is None
+
+
+@pytest.mark.parametrize("text,subject,intent,expected", [
+    ("what are they hoping to achieve with her treatment", "treatment", "ask_how_treated", "ask_cure"),
+    ("so what is the point of having treatment then", "treatment", "ask_what_for", "ask_cure"),
+    ("what does the treatment try to do once a NET has spread", "net", "ask_how_treated", "ask_cure"),
+    ("what is the point of lanreotide", "lanreotide", "ask_what_for", None),        # a named drug: what it does
+    ("whats the point, I want to stop my treatment", "treatment", "personal_advice", None),  # a decision
+    ("what is the point of anything any more", None, "distress", None),            # feelings stay feelings
+])
+def test_aims_of_treatment_words_decide(guard, text, subject, intent, expected):
+    r = rank((intent, 0.8), ("ask_cure", 0.1))
+    got = guard.adjust(intent, r, text, subject, None)
+    assert (got[0] if got else None) == expected

@@ -179,3 +179,16 @@ def test_zz_summary(verdicts, triage, capsys):
               f"  time per message: median {statistics.median(ms):.2f} ms, max {ms[-1]:.2f} ms"]
     with capsys.disabled():
         print("\n".join(lines))
+
+
+@pytest.mark.parametrize("text,level", [
+    ("bp 70/40 and he is very drowsy", "emergency"),      # readings: top number 90 or lower
+    ("blood pressure 68 over 35 and grey", "emergency"),
+    ("my bp was 130/85 at the gp", "none"),
+    ("bp 165/100 at the pharmacy", "concern"),            # 150 or more: tell the team
+    ("sats 84% on the finger thing", "emergency"),        # oxygen 91% or lower
+    ("sats 97% this morning", "none"),
+    ("sugar 2.1 and she is confused", "emergency"),       # a hypo with confusion
+])
+def test_numbers_in_a_message_are_read(triage, text, level):
+    assert triage.check(text).level == level, triage.check(text)

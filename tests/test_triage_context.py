@@ -98,3 +98,13 @@ def test_backstory_then_a_question_gets_the_answer():
     assert decide("concern", False, "ask_who_for", 0.8, info_question=False, context="past") == "report_symptom"
     assert decide("concern", False, "ask_who_for", 0.8, info_question=True, context=None) == "report_symptom"
     assert decide("concern", False, "emergency", 0.8, info_question=True, context="past") == "report_symptom"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a bit of blood on the tissue once last week, not seen any since", True),   # over
+    ("what if it happens on holiday", True),                                      # imagined
+    ("blood on the tissue this morning", False),                                 # nothing says it is over
+    ("fainted last week and still feel awful", False),
+])
+def test_context_counts_as_downplayed_for_a_classifier_only_emergency(triage, text, expected):
+    assert triage.downplayed(text) is expected

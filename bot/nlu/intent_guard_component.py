@@ -28,9 +28,12 @@ class IntentGuardComponent(GraphComponent, IntentClassifier):
         for message in messages:
             ranking = message.get(INTENT_RANKING_KEY) or []
             ents = {e.get("entity"): e.get("value") for e in message.get(ENTITIES) or []}
+            # where the (last) subject is named: a question after some feelings may name it
+            at = max((e.get("start", -1) for e in message.get(ENTITIES) or [] if e.get("entity") == "subject"),
+                     default=None)
             current = (message.get(INTENT) or {}).get("name")
-            new = self.guard.adjust(current, ranking,
-                                    message.get(TEXT) or "", ents.get("subject"), ents.get("uncovered_topic"))
+            new = self.guard.adjust(current, ranking, message.get(TEXT) or "", ents.get("subject"),
+                                    ents.get("uncovered_topic"), subject_at=at)
             drop = self.guard.implausible(ents.get("subject"), ents.get("uncovered_topic"))
             if new:
                 chosen = {"name": new[0], "confidence": new[1]}
