@@ -8,23 +8,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import composer, guard, latest, replies, send
+from actions.services import composer, context_subject, guard, latest, replies, send
 from bot import content
+from bot.follow_up import GENERAL_SUBJECTS, OPENER, subject_for
+from bot.intent_guard import questions_last_first
 from bot.knowledge import OVERVIEW_ASPECTS
 
 # Kinds of question that are about NETs as a whole: when the subject in context is general,
 # their own default subject is the better one ("what does it depend on" -> the outlook).
-GENERAL_SUBJECTS = {"net", "treatment", "prognosis"}
 NET_LEVEL = {"outlook", "cure", "how_chosen"}
-
 
 # "what about octreotide?", "and for surgery?": same kind of question, new subject
 FOLLOW_UP = re.compile(r"^\W*(what about|how about|and|what of|same for)\b", re.I)
-# "which NETs is it licensed for?" after "everolimus": the NETs are the answer asked for,
-# "it" is still the subject in context
-WHICH_KIND = re.compile(r"\b(which|what|all|every|any|only|just)\s+(kinds?\s+of\s+|types?\s+of\s+|sorts?\s+of\s+)?"
-                        r"(nets?|neuroendocrine tumou?rs?|tumou?rs?|cancers?|patients|people)\b", re.I)
-REFERS_BACK = re.compile(r"\b(it|they|them)\b", re.I)
+# a question that asks what something is
+DEFINES = re.compile(r"^\W*(what('?s| is| are| does)|whats|explain)\b", re.I)
 
 
 class ActionAnswer(Action):
@@ -38,23 +35,29 @@ class ActionAnswer(Action):
             send(dispatcher, replies().messages("kb_unavailable"))
             return []
         intent, entities, text = latest(tracker)
-        meaning = None if entities.get("subject") or entities.get("uncovered_topic") else comp.glossary(text)
+        uncovered_at = next((e.get("start") for e in (tracker.latest_message or {}).get("entities") or []
+                             if e.get("entity") == "uncovered_topic"), None)
+        if entities.get("uncovered_topic") and intent != "ask_not_covered" \
+                and guard().only_in_story(text, uncovered_at) and not guard().off_topic(text):
+            # "...she hates needles... how often are they given?": the uncovered topic was only
+            # part of the story (when the phrase triage chose the intent, the guard did not see it)
+            entities.pop("uncovered_topic")
+        meaning = None if entities.get("uncovered_topic") else self.meaning(comp, entities.get("subject"), text)
         if meaning and intent in ("ask_what_is", "ask_what_for", "ask_not_covered"):
             send(dispatcher, meaning)  # "what does indolent mean": the glossary's plain meaning
             return [SlotSet("misses", 0.0)]
         if intent == "ask_not_covered" or entities.get("uncovered_topic"):
             send(dispatcher, comp.not_covered(entities.get("uncovered_topic")))
             return [SlotSet("misses", 0.0)]
-        aspect = intent[len("ask_"):] if intent and intent.startswith("ask_") else "what_is"
+        in_context = context_subject(tracker)
+        aspect = self.aspect_of(intent, text, tracker)
         if entities.get("subject") and tracker.get_slot("aspect") and FOLLOW_UP.match(text):
             aspect = tracker.get_slot("aspect")
         spec = content.aspects().get(aspect) or content.aspects()["what_is"]
-        subject = entities.get("subject") or tracker.get_slot("subject") or spec.get("default_subject")
-        if entities.get("subject") == "net" and tracker.get_slot("subject") \
-                and WHICH_KIND.search(text) and REFERS_BACK.search(text):
-            # "is it used for all NETs or just some": which NETs the subject in context is for
-            subject, aspect = tracker.get_slot("subject"), "who_for"
-            spec = content.aspects()["who_for"]
+        subject, forced = subject_for(entities.get("subject"), in_context, text)
+        if forced:
+            aspect, spec = forced, content.aspects()[forced]
+        subject = subject or spec.get("default_subject")
         if subject in GENERAL_SUBJECTS and spec.get("default_subject"):
             subject = spec["default_subject"]
         aspect, answer = self.choose(comp, aspect, subject, text) if subject else (aspect, None)
@@ -63,6 +66,35 @@ class ActionAnswer(Action):
             return [SlotSet("misses", 0.0)]
         send(dispatcher, comp.answer(aspect, answer))
         return [SlotSet("subject", subject), SlotSet("aspect", aspect), SlotSet("misses", 0.0)]
+
+    @staticmethod
+    def meaning(comp, subject: str | None, text: str):
+        """The glossary's plain meaning of a medical word: "what does indolent mean". When the
+        word comes with "tumour" ("what is a functional tumour"), only for a question that asks
+        what something is; any other subject's own answer says more."""
+        if not subject:
+            return comp.glossary(text)
+        question = (questions_last_first(text) or [text])[0]
+        if subject == "net" and DEFINES.search(question):
+            return comp.glossary(question)
+        return None
+
+    @staticmethod
+    def aspect_of(intent: str | None, text: str, tracker: Tracker) -> str:
+        """The kind of question: the intent's, or for a follow-up question the dialogue sent
+        here from a chat or "not understood" guess, the cue words', else the likeliest kind
+        in the classifier's ranking, else the last kind asked; a follow-up opener ("and if
+        not?") keeps the last kind asked."""
+        if intent and intent.startswith("ask_") and intent[len("ask_"):] in content.aspects():
+            return intent[len("ask_"):]
+        cue = guard().cue_aspect(text)
+        if cue:
+            return cue
+        if OPENER.search(text) and tracker.get_slot("aspect"):
+            return tracker.get_slot("aspect")  # "and if that's not possible?": the same kind
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        best = guard().best_aspect(ranking)
+        return (best[len("ask_"):] if best else None) or tracker.get_slot("aspect") or "what_is"
 
     @staticmethod
     def choose(comp, aspect: str, subject: str, text: str):

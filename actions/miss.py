@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import composer, latest, replies, send
+from actions.services import composer, context_subject, latest, replies, send
 from bot import content
 from bot.responses import topic_buttons
 
@@ -39,7 +39,7 @@ class ActionHandleMiss(Action):
             msgs[-1]["buttons"] = topic_buttons()
             send(dispatcher, msgs)
             return [SlotSet("misses", misses)]
-        subject = entities.get("subject") or tracker.get_slot("subject")
+        subject = entities.get("subject") or context_subject(tracker)
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         aspects = [r["name"][4:] for r in ranking if (r.get("name") or "").startswith("ask_")
                    and r["name"][4:] in content.aspects()]

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import composer, latest, replies, send
+from actions.services import composer, context_subject, latest, replies, send
 
 
 class ActionPersonalAdvice(Action):
@@ -21,7 +21,8 @@ class ActionPersonalAdvice(Action):
             send(dispatcher, replies().messages("personal"))
             return []
         _, entities, text = latest(tracker)
-        subject = entities.get("subject")
+        # "Will she need an operation on it?" after "mum has carcinoid heart disease"
+        subject = entities.get("subject") or context_subject(tracker)
         if entities.get("uncovered_topic"):  # "can I have Lutathera": honest, then the team
             send(dispatcher, comp.personal(None)[:1] + comp.not_covered(entities["uncovered_topic"]))
             return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
+from bot.follow_up import Turn, subject_in_context
 from bot.intent_guard import IntentGuard
 from bot.knowledge import KnowledgeBaseUnavailable, KnowledgeService
 from bot.reply import Composer
@@ -49,3 +50,19 @@ def send(dispatcher, messages: list[dict]) -> None:
     for m in messages:
         dispatcher.utter_message(text=m.get("text"), buttons=m.get("buttons") or [],
                                  json_message=m.get("custom"))
+
+
+def context_subject(tracker) -> str | None:
+    """The subject in context before the latest message: the last one an action answered
+    about or the user named, in the last few user turns (bot/follow_up.py)."""
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    history = []
+    for e in events[:users[-1]] if users else []:
+        if e.get("event") == "user":
+            named = next((x.get("value") for x in (e.get("parse_data") or {}).get("entities") or []
+                          if x.get("entity") == "subject"), None)
+            history.append(Turn("user", named))
+        elif e.get("event") == "slot" and e.get("name") == "subject":
+            history.append(Turn("slot", e.get("value")))
+    return subject_in_context(history)

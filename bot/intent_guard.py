@@ -74,6 +74,14 @@ class IntentGuard:
     def names_a_person(self, text: str) -> bool:
         return bool(self._person.search(text or ""))
 
+    def off_topic(self, text: str) -> bool:
+        """Names something plainly other than NETs (pets, gadgets, everyday illnesses)."""
+        return bool(self._off_topic and self._off_topic.search(text or ""))
+
+    def about_the_bot(self, text: str) -> bool:
+        """Asks what the bot can answer ("what can you help with", "questions about what?")."""
+        return bool(self._capability and self._capability.search(text or ""))
+
     def cue_aspect(self, text: str) -> str | None:
         """The kind of question cue words point to. In a message of several sentences the
         question itself (the last sentence with "?") is read first: "...she was diagnosed last
@@ -83,6 +91,51 @@ class IntentGuard:
             if hit:
                 return hit
         return None
+
+    def question_cue(self, text: str) -> str | None:
+        """Cue words in the question sentences alone of a message of several sentences."""
+        for part in questions_last_first(text or ""):
+            hit = next((name for name, rx in self._cues if rx.search(part)), None)
+            if hit:
+                return hit
+        return None
+
+    def backstory_question(self, intent: str | None, text: str, uncovered: str | None,
+                           uncovered_at: int | None) -> tuple[str, bool] | None:
+        """(intent, drop the uncovered topic) for a long message whose backstory misled the
+        classifier, or None. "...I started planning my funeral... Is it true people can live a
+        long time even when it has spread?" reads as distress; "...They've done loads of
+        tests... What do they base the treatment decision on?" names an uncovered topic (tests)
+        only in the story. The question sentences, with clear cue words, decide instead:
+        - distress: the question is answered (the answer ends with the team's number);
+        - personal advice: only when the question names no person and no decision ("Can you
+          tell me what those two drugs are?"); "Is it safe to stop?" stays personal;
+        - not covered: only when the uncovered topic is named before the question and not in it.
+        """
+        asked = questions_last_first(text or "")
+        cue = self.question_cue(text) if asked else None
+        if not cue or intent not in {"distress", "personal_advice", "ask_not_covered"} | self._aspect_intents:
+            return None
+        question = text[self._question_start(text, asked):]
+        if intent == "personal_advice" and (self.names_a_person(question) or self._decision.search(question)):
+            return None
+        if intent == "ask_not_covered" or uncovered:
+            if not (uncovered and self.only_in_story(text, uncovered_at)) or self.off_topic(text):
+                return None
+            # the classifier's own kind of question stands; "not covered" gives way to the cue
+            return (intent if intent in self._aspect_intents else f"ask_{cue}"), True
+        return (f"ask_{cue}", False) if intent not in self._aspect_intents else None
+
+    @staticmethod
+    def _question_start(text: str, asked: list[str]) -> int:
+        return min(text.rfind(q) for q in asked)
+
+    def only_in_story(self, text: str, at: int | None) -> bool:
+        """Whether something named at offset `at` comes before the question sentences of a
+        message of several sentences whose question has clear cue words."""
+        asked = questions_last_first(text or "")
+        return bool(at is not None and asked and self.question_cue(text)
+                    and at < self._question_start(text, asked))
 
     def best_aspect(self, ranking: list[dict], exclude: str | None = None) -> str | None:
         """The classifier's likeliest kind of question about a subject (not chat or 'not covered')."""
@@ -97,10 +150,16 @@ class IntentGuard:
         return {"ask_not_covered"} if subject and not uncovered else set()
 
     def adjust(self, intent: str | None, ranking: list[dict], text: str,
-               subject: str | None, uncovered: str | None, subject_at: int | None = None) -> tuple[str, float] | None:
+               subject: str | None, uncovered: str | None, subject_at: int | None = None,
+               uncovered_at: int | None = None) -> tuple[str, float] | None:
         """(intent, confidence) to use instead of the classifier's, or None to keep it.
-        `subject_at`: where the subject is named in the text, when known."""
+        `subject_at`, `uncovered_at`: where the subject and the uncovered topic are named in
+        the text, when known. An uncovered topic named only in a backstory is ignored by the
+        caller when the result's intent is a question about a subject (see backstory_question)."""
         top = ranking[0].get("confidence", 0.0) if ranking else 0.0
+        story = self.backstory_question(intent, text, uncovered, uncovered_at)
+        if story:
+            return story[0], max(top, UNSURE)
         strong = next((name for name, rx in self._strong if rx.search(text or "")), None)
         if strong and intent != f"ask_{strong}" and not uncovered and intent not in SAFETY | SOCIAL \
                 and (not subject or subject in self._general or subject == "net") \

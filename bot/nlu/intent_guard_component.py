@@ -31,9 +31,18 @@ class IntentGuardComponent(GraphComponent, IntentClassifier):
             # where the (last) subject is named: a question after some feelings may name it
             at = max((e.get("start", -1) for e in message.get(ENTITIES) or [] if e.get("entity") == "subject"),
                      default=None)
+            uncovered_at = next((e.get("start") for e in message.get(ENTITIES) or []
+                                 if e.get("entity") == "uncovered_topic"), None)
             current = (message.get(INTENT) or {}).get("name")
-            new = self.guard.adjust(current, ranking, message.get(TEXT) or "", ents.get("subject"),
-                                    ents.get("uncovered_topic"), subject_at=at)
+            text = message.get(TEXT) or ""
+            new = self.guard.adjust(current, ranking, text, ents.get("subject"),
+                                    ents.get("uncovered_topic"), subject_at=at, uncovered_at=uncovered_at)
+            story = self.guard.backstory_question(current, text, ents.get("uncovered_topic"), uncovered_at)
+            if story and story[1]:
+                # the uncovered topic was only part of the story ("...loads of tests..."): the
+                # question is answered, so the answer action must not see it
+                message.set(ENTITIES, [e for e in message.get(ENTITIES) or [] if e.get("entity") != "uncovered_topic"],
+                            add_to_output=True)
             drop = self.guard.implausible(ents.get("subject"), ents.get("uncovered_topic"))
             if new:
                 chosen = {"name": new[0], "confidence": new[1]}

@@ -1,4 +1,5 @@
-"""Rasa's RulePolicy, looking only at the last few turns when it predicts.
+"""Rasa's RulePolicy, looking only at the last few turns when it predicts, and sending
+follow-up questions about the subject in context to the answer action (bot/follow_up.py).
 
 RulePolicy turns the WHOLE conversation into states before every prediction (twice per
 prediction, two predictions per message), so each message costs more than the one before.
@@ -8,13 +9,21 @@ predictions. Longer rules would need KEEP_TURNS raised; a test checks the rule l
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.follow_up import FollowUp, Turn, subject_in_context
+from bot.intent_guard import IntentGuard
+
+ANSWER = "action_answer"
 
 KEEP_TURNS = 3  # user turns kept; every rule in data/ spans at most 1
 
@@ -32,6 +41,49 @@ def recent(tracker: DialogueStateTracker, domain: Domain, turns: int = KEEP_TURN
     return DialogueStateTracker.from_events(tracker.sender_id, events[start:], domain.slots)
 
 
+@lru_cache(maxsize=1)
+def _deciders() -> tuple[FollowUp, IntentGuard]:
+    return FollowUp(), IntentGuard()
+
+
+def history_before_latest_message(tracker: DialogueStateTracker) -> List[Turn]:
+    """Subjects named by the user or set by an action, oldest first, up to (not including)
+    the latest user message."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=len(events))
+    out = []
+    for e in events[:last_user]:
+        if isinstance(e, UserUttered):
+            named = next((x.get("value") for x in e.entities or [] if x.get("entity") == "subject"), None)
+            out.append(Turn("user", named))
+        elif isinstance(e, SlotSet) and e.key == "subject":
+            out.append(Turn("slot", e.value))
+    return out
+
+
+def follow_up_action(tracker: DialogueStateTracker) -> Optional[str]:
+    """action_answer for a follow-up question the classifier took for chat or a symptom
+    report; action_listen after that answer; None to leave the prediction to the rules."""
+    msg = tracker.latest_message
+    if msg is None or not msg.text:
+        return None
+    follow_up, guard = _deciders()
+    intent = (msg.intent or {}).get("name")
+    if intent not in follow_up.reroutable:
+        return None
+    last_action = tracker.latest_action_name
+    if last_action == ANSWER:
+        return ACTION_LISTEN_NAME  # the rerouted answer has been given
+    if last_action != ACTION_LISTEN_NAME:
+        return None
+    entities = {e.get("entity") for e in msg.entities or []}
+    level = ((msg.parse_data or {}).get("triage") or {}).get("level")
+    context = subject_in_context(history_before_latest_message(tracker))
+    ok = follow_up.reroute(intent, msg.text, level, context, uncovered="uncovered_topic" in entities,
+                           off_topic=guard.off_topic(msg.text) or guard.about_the_bot(msg.text))
+    return ANSWER if ok else None
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
@@ -41,3 +93,11 @@ class RecentTurnsRulePolicy(RulePolicy):
                            rule_only_data: Optional[Dict[Text, Any]] = None) -> List[State]:
         return super()._prediction_states(recent(tracker, domain), domain,
                                           use_text_for_last_user_input, rule_only_data)
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
+                                     rule_only_data: Optional[Dict[Text, Any]] = None,
+                                     **kwargs: Any) -> PolicyPrediction:
+        action = follow_up_action(tracker)
+        if action:
+            return self._rule_prediction(self._prediction_result(action, tracker, domain), "follow-up question")
+        return super().predict_action_probabilities(tracker, domain, rule_only_data, **kwargs)

@@ -1,0 +1,118 @@
+"""Follow-up questions that lean on the subject in context.
+
+"What is carcinoid heart disease?" then "which side?": the classifier reads one message at a
+time and may take "which side?" for chat or a symptom report. Two plain functions decide:
+- `subject_in_context`: the NET subject the conversation is about (the last one answered or
+  mentioned in the last few user turns), from a simple list the policy and the actions both
+  build from their own event types.
+- `FollowUp.reroute`: whether a message is a follow-up question that should be answered about
+  that subject instead of getting a chat, "not understood" or symptom reply.
+The phrase triage's verdict always stands; safety intents are never rerouted.
+Word lists: content/follow_up.yml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from bot import content
+from bot.intent_guard import ASKS_LATER, QUESTION
+
+# "and the other one?", "what about the scan", "so which side": a follow-up opener
+OPENER = re.compile(r"^\W*(and|so|but|what about|how about|what if|then|ok|okay)\b", re.I)
+# "which NETs is it licensed for?" after "everolimus": the NETs are the answer asked for,
+# "it" is still the subject in context
+WHICH_KIND = re.compile(r"\b(which|what|all|every|any|only|just)\s+(kinds?\s+of\s+|types?\s+of\s+|sorts?\s+of\s+)?"
+                        r"(nets?|neuroendocrine tumou?rs?|tumou?rs?|cancers?|patients|people)\b", re.I)
+REFERS_BACK = re.compile(r"\b(it|they|them)\b", re.I)
+# "does carcinoid affect it?", "what's that got to do with his treatment?"
+POINTS_BACK = re.compile(r"\b(it|its|they|them|that|this|those|these|one)\b", re.I)
+# "and the other new one?" after sunitinib: everolimus (`other` in content/subjects.yml)
+THE_OTHER = re.compile(r"\bthe other\b(\s+(new|newer|long.acting))?(\s+(one|drug|medicine|jab|injection|tablet|"
+                       r"procedure|treatment|option))?", re.I)
+# words that are subjects but say little about which one ("treatment", "outlook", "tumour")
+GENERAL_SUBJECTS = {"net", "treatment", "prognosis"}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One step of history, oldest first: a user message (with the subject it named, if any)
+    or the `subject` slot being set by an action."""
+    kind: str                  # "user" | "slot"
+    subject: str | None = None
+
+
+def subject_in_context(history: Iterable[Turn], turns: int | None = None) -> str | None:
+    """The most recent subject answered about or named by the user, looking back at most
+    `turns` user messages (the current message is not part of `history`)."""
+    limit = turns if turns is not None else settings()["context_turns"]
+    seen_users = 0
+    for step in reversed(list(history)):
+        if step.kind == "user":
+            if seen_users >= limit:
+                return None
+            seen_users += 1
+        if step.subject:
+            return step.subject
+    return None
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    return content.load_yaml(content.CONTENT_DIR / "follow_up.yml")
+
+
+def _words(words: list[str]) -> re.Pattern:
+    return re.compile(r"(?<![\w'])(" + "|".join(re.escape(w) for w in words) + r")(?![\w'])", re.I)
+
+
+class FollowUp:
+    def __init__(self, cfg: dict | None = None):
+        cfg = cfg or settings()
+        self.reroutable = set(cfg["reroutable"])
+        self._symptom = _words(cfg["symptom_words"])
+        self._bot = _words(cfg["addresses_bot"])
+        self._openers = re.compile(r"^\W*(" + "|".join(cfg["request_openers"]) + r")\b", re.I)
+
+    def is_question(self, text: str) -> bool:
+        return bool(QUESTION.search(text) or ASKS_LATER.search(text) or OPENER.search(text))
+
+    def addresses_bot(self, text: str) -> bool:
+        return bool(self._bot.search(self._openers.sub("", text)))
+
+    def reroute(self, intent: str | None, text: str, triage_level: str | None,
+                context_subject: str | None, uncovered: bool = False, off_topic: bool = False) -> bool:
+        """True when the message is a question about the subject in context that the
+        classifier took for chat, "not understood" or a symptom report."""
+        text = text or ""
+        if not context_subject or intent not in self.reroutable or uncovered or off_topic:
+            return False
+        if triage_level not in (None, "none"):
+            return False  # the phrase triage heard a symptom or worse: its reply stands
+        if not self.is_question(text) or self.addresses_bot(text):
+            return False
+        if intent == "report_symptom" and self._symptom.search(text):
+            return False
+        return True
+
+
+def subject_for(named: str | None, in_context: str | None, text: str,
+                subjects: dict | None = None) -> tuple[str | None, str | None]:
+    """(subject, kind of question it forces or None) for a question that named `named` (or
+    nothing) with `in_context` the subject in context. A general word does not replace the
+    subject in context when the question points back at it ("does carcinoid affect it?" after
+    the pulmonary valve; "what's the treatment for it?" after carcinoid heart disease)."""
+    text = text or ""
+    subjects = subjects if subjects is not None else (content.subjects().get("subjects") or {})
+    if not in_context:
+        return named, None
+    if named == "net" and WHICH_KIND.search(text) and REFERS_BACK.search(text):
+        return in_context, "who_for"  # "is it used for all NETs or just some"
+    other = (subjects.get(in_context) or {}).get("other")
+    if other and (not named or named in GENERAL_SUBJECTS or named == in_context) and THE_OTHER.search(text):
+        return other, None
+    if named in GENERAL_SUBJECTS and in_context not in GENERAL_SUBJECTS and POINTS_BACK.search(text):
+        return in_context, None
+    return named or in_context, None
