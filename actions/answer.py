@@ -10,13 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import composer, context_subject, guard, latest, replies, send
 from bot import content
-from bot.follow_up import GENERAL_SUBJECTS, OPENER, subject_for
+from bot.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for
 from bot.intent_guard import questions_last_first
 from bot.knowledge import OVERVIEW_ASPECTS
-
-# Kinds of question that are about NETs as a whole: when the subject in context is general,
-# their own default subject is the better one ("what does it depend on" -> the outlook).
-NET_LEVEL = {"outlook", "cure", "how_chosen"}
 
 # "what about octreotide?", "and for surgery?": same kind of question, new subject
 FOLLOW_UP = re.compile(r"^\W*(what about|how about|and|what of|same for)\b", re.I)
@@ -54,11 +50,11 @@ class ActionAnswer(Action):
         if entities.get("subject") and tracker.get_slot("aspect") and FOLLOW_UP.match(text):
             aspect = tracker.get_slot("aspect")
         spec = content.aspects().get(aspect) or content.aspects()["what_is"]
-        subject, forced = subject_for(entities.get("subject"), in_context, text)
+        subject, forced = subject_for(entities.get("subject"), in_context, text, aspect)
         if forced:
             aspect, spec = forced, content.aspects()[forced]
         subject = subject or spec.get("default_subject")
-        if subject in GENERAL_SUBJECTS and spec.get("default_subject"):
+        if subject in GENERAL_SUBJECTS and spec.get("default_subject"):  # "what does it depend on": the outlook
             subject = spec["default_subject"]
         aspect, answer = self.choose(comp, aspect, subject, text) if subject else (aspect, None)
         if answer is None:

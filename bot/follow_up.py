@@ -34,6 +34,8 @@ THE_OTHER = re.compile(r"\bthe other\b(\s+(new|newer|long.acting))?(\s+(one|drug
                        r"procedure|treatment|option))?", re.I)
 # words that are subjects but say little about which one ("treatment", "outlook", "tumour")
 GENERAL_SUBJECTS = {"net", "treatment", "prognosis"}
+# kinds of question about NETs as a whole
+NET_LEVEL = {"outlook", "cure", "how_chosen"}
 
 
 @dataclass(frozen=True)
@@ -98,12 +100,14 @@ class FollowUp:
         return True
 
 
-def subject_for(named: str | None, in_context: str | None, text: str,
+def subject_for(named: str | None, in_context: str | None, text: str, aspect: str | None = None,
                 subjects: dict | None = None) -> tuple[str | None, str | None]:
     """(subject, kind of question it forces or None) for a question that named `named` (or
     nothing) with `in_context` the subject in context. A general word does not replace the
     subject in context when the question points back at it ("does carcinoid affect it?" after
-    the pulmonary valve; "what's the treatment for it?" after carcinoid heart disease)."""
+    the pulmonary valve; "what's the treatment for it?" after carcinoid heart disease), unless
+    the kind of question is about NETs as a whole ("what can treatment still do in that
+    situation?" asks about the aims of treatment)."""
     text = text or ""
     subjects = subjects if subjects is not None else (content.subjects().get("subjects") or {})
     if not in_context:
@@ -113,6 +117,8 @@ def subject_for(named: str | None, in_context: str | None, text: str,
     other = (subjects.get(in_context) or {}).get("other")
     if other and (not named or named in GENERAL_SUBJECTS or named == in_context) and THE_OTHER.search(text):
         return other, None
-    if named in GENERAL_SUBJECTS and in_context not in GENERAL_SUBJECTS and POINTS_BACK.search(text):
+    # ("the outlook for those" asks for the outlook itself: "prognosis" is kept)
+    if named in ("net", "treatment") and in_context not in GENERAL_SUBJECTS and aspect not in NET_LEVEL \
+            and POINTS_BACK.search(text):
         return in_context, None
     return named or in_context, None
