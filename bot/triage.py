@@ -72,7 +72,8 @@ class Triage:
         self.topic_cues = [self._toks(s) for s in _words(cfg, "topic_cues")]
         ctx = cfg.get("context") or {}
         self.ctx = {k: [" ".join(self._toks(s)) for s in _words(ctx, k)]
-                    for k in ("hypothetical", "long_ago", "recent", "resolved", "ongoing", "fiction")}
+                    for k in ("hypothetical", "long_ago", "recent", "resolved", "ongoing", "fiction",
+                              "animal", "person")}
         # rules: (level, category, negatable, parts); a part is a list of templates, a template
         # expands to patterns; a pattern is a tuple of segments that must follow each other.
         self.rules, self.by_first = [], {}
@@ -200,22 +201,26 @@ class Triage:
                     ds <= s and e <= de and de - ds > e - s for ds, de in downgrades):
                 continue
             neg = negatable and self._negated(doc, s)
-            is_q, personal_sent, ctx = sents[s]
+            is_q, personal_sent, ctx, ongoing = sents[s]
+            near = self._near(doc, s)
+            if level == "emergency" and self._animal(near):
+                ctx = "animal"  # "my cat had a seizure": not a person
             if ctx == "recent":  # recent counts as past only when the message then says it is over
                 ctx = "past" if any(p > s for p in resolved_at) else None
             q = level != "crisis" and (self._topic(doc, s) or is_q and not (
                 personal_msg if level == "emergency" else personal_sent))
-            if level == "emergency" and not (neg or q) and (ctx or msg_ctx):
-                soft.setdefault(msg_ctx or ctx, {}).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
+            story = msg_ctx if msg_ctx and not ongoing and not self._has_person(near) else None
+            if level == "emergency" and not (neg or q) and (ctx or story):
+                soft.setdefault(story or ctx, {}).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
                 continue
             (dead if neg or q else live).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
         best = _pick(self.rules, live)
         if best and best.level != "concern":
             return best
-        for context in ("past", "hypothetical", "fiction"):  # every part of a rule in one context
+        for context in ("past", "hypothetical", "fiction", "animal"):  # every part of a rule in one context
             found = _pick(self.rules, soft.get(context, {}))
             if found:
-                level = "none" if context == "fiction" else "concern"
+                level = "none" if context in ("fiction", "animal") else "concern"
                 return Verdict(level, found.category, found.matched, context=context)
         both = {rid: {**dead.get(rid, {}), **live.get(rid, {})} for rid in {*dead, *live}}
         return best or _pick(self.rules, both, dead_only=True) or Verdict()
@@ -247,9 +252,23 @@ class Triage:
         words = [t.lower_ for t in doc[max(0, i - 3):i]]
         return any(words[-len(c):] == c for c in self.topic_cues)
 
+    @staticmethod
+    def _near(doc, start: int, n: int = 4) -> list[str]:
+        return [t.lower_ for t in doc[max(0, start - n):start]]
+
+    def _has_person(self, words: list[str]) -> bool:
+        joined = f" {' '.join(words)} "
+        return any(f" {c} " in joined for c in self.ctx["person"])
+
+    def _animal(self, words: list[str]) -> bool:
+        """An animal among the words just before a phrase, with no person word after it."""
+        joined = f" {' '.join(words)} "
+        at = max((joined.rfind(f" {c} ") for c in self.ctx["animal"]), default=-1)
+        return at >= 0 and not self._has_person(joined[at:].split()[1:])
+
     def _sentences(self, doc):
         """Per token: (its sentence is an information question, that sentence has a personal cue,
-        the sentence's context: "past", "hypothetical" or None); whether the whole message has a
+        the sentence's context: "past", "hypothetical" or None, it has an `ongoing` word); whether the whole message has a
         personal or doubt cue (used for emergencies); and "fiction" when the message is a story."""
         out, bounds, start = [None] * len(doc), [], 0
         for t in doc:
@@ -264,7 +283,7 @@ class Triage:
             joined = f" {' '.join(words)} "
             personal = any(f" {c} " in joined for c in self.personal)
             personal_msg |= personal or any(f" {c} " in joined for c in self.doubt)
-            out[s:e] = [(self._is_question(words), personal, self._context(joined))] * (e - s)
+            out[s:e] = [(self._is_question(words), personal, self._context(joined), self._ongoing(joined))] * (e - s)
         return out, personal_msg, "fiction" if self._has(whole, "fiction") else None
 
     def _is_question(self, words: list[str]) -> bool:
@@ -282,14 +301,17 @@ class Triage:
         cues = [c.split() for c in self.ctx[kind]]
         return [i for i in range(len(words)) if any(words[i:i + len(c)] == c for c in cues)]
 
+    def _ongoing(self, joined: str) -> bool:
+        rest = joined
+        for c in self.ctx["resolved"]:  # "fine now" must not count as the ongoing "now"
+            rest = rest.replace(f" {c} ", "  ")
+        return self._has(rest, "ongoing")
+
     def _context(self, joined: str) -> str | None:
         """Why an emergency phrase in this sentence may not be happening now (see triage.yml)."""
         if self._has(joined, "hypothetical"):
             return "hypothetical"
-        rest = joined
-        for c in self.ctx["resolved"]:  # "fine now" must not count as the ongoing "now"
-            rest = rest.replace(f" {c} ", "  ")
-        if self._has(rest, "ongoing"):
+        if self._ongoing(joined):
             return None
         long_ago = self._has(joined, "long_ago") or bool(_PAST_YEAR.search(joined))
         if long_ago:
