@@ -210,13 +210,17 @@ class Triage:
             q = level != "crisis" and (self._topic(doc, s) or is_q and not (
                 personal_msg if level == "emergency" else personal_sent))
             story = msg_ctx if msg_ctx and not ongoing and not self._has_person(near) else None
-            if level == "emergency" and not (neg or q) and (ctx or story):
-                soft.setdefault(story or ctx, {}).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
+            # a concern only in a hypothetical or past sentence: "if someone with carcinoid heart
+            # disease gets breathless, what helps?" (stories and pets are for emergencies only)
+            calm = (ctx or story) if level == "emergency" else (ctx if ctx in ("past", "hypothetical") else None)
+            if level in ("emergency", "concern") and not (neg or q) and calm:
+                soft.setdefault(calm, {}).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
                 continue
             (dead if neg or q else live).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
         best = _pick(self.rules, live)
-        if best and best.level != "concern":
-            return best
+        if best and (best.level != "concern" or not any(
+                self.rules[rid][0] == "emergency" for found in soft.values() for rid in found)):
+            return best  # a concern happening now outranks one that is not
         for context in ("past", "hypothetical", "fiction", "animal"):  # every part of a rule in one context
             found = _pick(self.rules, soft.get(context, {}))
             if found:
