@@ -54,7 +54,8 @@ def send(dispatcher, messages: list[dict]) -> None:
 
 def context_subject(tracker) -> str | None:
     """The subject in context before the latest message: the last one an action answered
-    about or the user named, in the last few user turns (bot/follow_up.py)."""
+    about or the user named, in the last few user turns (bot/follow_up.py); else the last
+    one answered about, however long ago."""
     events = list(tracker.events or [])
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
     history = []
@@ -65,4 +66,4 @@ def context_subject(tracker) -> str | None:
             history.append(Turn("user", named))
         elif e.get("event") == "slot" and e.get("name") == "subject":
             history.append(Turn("slot", e.get("value")))
-    return subject_in_context(history)
+    return subject_in_context(history) or tracker.get_slot("subject")

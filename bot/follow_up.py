@@ -20,8 +20,10 @@ from typing import Iterable
 from bot import content
 from bot.intent_guard import ASKS_LATER, QUESTION
 
-# "and the other one?", "what about the scan", "so which side": a follow-up opener
-OPENER = re.compile(r"^\W*(and|so|but|what about|how about|what if|then|ok|okay)\b", re.I)
+# "what about the scan", "what if it can't": a question without a question mark or word
+ASKS_ABOUT = re.compile(r"^\W*(and |so |but )?(what about|how about|what if)\b", re.I)
+# "and if that's not possible?", "what about the other one": the same kind of question as before
+OPENER = re.compile(r"^\W*(and|so|but|what about|how about|what if|then)\b", re.I)
 # "which NETs is it licensed for?" after "everolimus": the NETs are the answer asked for,
 # "it" is still the subject in context
 WHICH_KIND = re.compile(r"\b(which|what|all|every|any|only|just)\s+(kinds?\s+of\s+|types?\s+of\s+|sorts?\s+of\s+)?"
@@ -51,13 +53,13 @@ def subject_in_context(history: Iterable[Turn], turns: int | None = None) -> str
     `turns` user messages (the current message is not part of `history`)."""
     limit = turns if turns is not None else settings()["context_turns"]
     seen_users = 0
-    for step in reversed(list(history)):
-        if step.kind == "user":
-            if seen_users >= limit:
-                return None
-            seen_users += 1
+    for step in reversed(list(history)):  # an action's slot comes after its user turn
         if step.subject:
             return step.subject
+        if step.kind == "user":
+            seen_users += 1
+            if seen_users >= limit:
+                return None
     return None
 
 
@@ -79,7 +81,7 @@ class FollowUp:
         self._openers = re.compile(r"^\W*(" + "|".join(cfg["request_openers"]) + r")\b", re.I)
 
     def is_question(self, text: str) -> bool:
-        return bool(QUESTION.search(text) or ASKS_LATER.search(text) or OPENER.search(text))
+        return bool(QUESTION.search(text) or ASKS_LATER.search(text) or ASKS_ABOUT.search(text))
 
     def addresses_bot(self, text: str) -> bool:
         return bool(self._bot.search(self._openers.sub("", text)))

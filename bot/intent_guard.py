@@ -28,6 +28,8 @@ QUESTION = re.compile(r"\?\s*$|^\W*(is|are|can|could|do|does|did|what|whats|what
 # a question word later on: "disease mainly in the liver, what are the options"
 ASKS_LATER = re.compile(r"\b(what|whats|what's|how|why|which)\b", re.I)
 SOCIAL = {"greet", "goodbye", "thank", "bot_challenge"}
+# a polite request for information: "can you tell me", "please explain to me"
+REQUEST = re.compile(r"\b((can|could|would|will) you (please )?)?(tell|explain|say|show)( it| this| that)?( to)? (me|us)\b", re.I)
 UNSURE = 0.5  # below this top confidence, clear cue words decide the kind of question
 CLOSE = 0.1   # "out of scope" this close to a question about a named subject is the question
 
@@ -116,7 +118,7 @@ class IntentGuard:
         cue = self.question_cue(text) if asked else None
         if not cue or intent not in {"distress", "personal_advice", "ask_not_covered"} | self._aspect_intents:
             return None
-        question = text[self._question_start(text, asked):]
+        question = REQUEST.sub(" ", text[self._question_start(text, asked):])  # "can you tell me" is no person
         if intent == "personal_advice" and (self.names_a_person(question) or self._decision.search(question)):
             return None
         if intent == "ask_not_covered" or uncovered:

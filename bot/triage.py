@@ -218,9 +218,10 @@ class Triage:
                 continue
             (dead if neg or q else live).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
         best = _pick(self.rules, live)
-        if best and (best.level != "concern" or not any(
-                self.rules[rid][0] == "emergency" for found in soft.values() for rid in found)):
-            return best  # a concern happening now outranks one that is not
+        calmed_emergency = any(_pick(self.rules, {rid: parts for rid, parts in found.items()
+                                                  if self.rules[rid][0] == "emergency"}) for found in soft.values())
+        if best and (best.level != "concern" or not calmed_emergency):
+            return best  # a concern happening now outranks a concern that is not
         for context in ("past", "hypothetical", "fiction", "animal"):  # every part of a rule in one context
             found = _pick(self.rules, soft.get(context, {}))
             if found:

@@ -285,9 +285,10 @@ def test_feelings_then_a_question_about_a_subject_gets_the_answer(guard):
     # the subject only in the feelings, the question about the feelings: the supportive reply
     text = "I can't cope with the injections any more. Is it normal to feel like this?"
     assert guard.adjust("distress", r, text, "ssa", None, subject_at=text.index("injections")) is None
-    # one sentence, or no subject position known: unchanged
+    # one sentence: unchanged
     assert guard.adjust("distress", r, "so scared about surgery", "surgery", None, subject_at=15) is None
-    assert guard.adjust("distress", r, "I'm scared. What is surgery?", "surgery", None) is None
+    # no subject position known, but the question sentence has clear cue words: answered
+    assert guard.adjust("distress", r, "I'm scared. What is surgery?", "surgery", None) == ("ask_what_is", 0.7)
 
 
 @pytest.mark.parametrize("text,subject,intent,expected", [
@@ -302,3 +303,33 @@ def test_aims_of_treatment_words_decide(guard, text, subject, intent, expected):
     r = rank((intent, 0.8), ("ask_cure", 0.1))
     got = guard.adjust(intent, r, text, subject, None)
     assert (got[0] if got else None) == expected
+
+
+@pytest.mark.parametrize("intent,text,uncovered,at,expected", [
+    # feelings, then a question with cue words: the question is answered
+    ("distress", "When I heard the word spread I started planning my funeral. My kids are teenagers. "
+                 "Is it true that people can live a long time even when it has spread?", None, None,
+     ("ask_outlook", False)),
+    # personal advice whose question names no person and no decision
+    ("personal_advice", "I've been on lanreotide since March. My oncologist mentioned sutent or afinitor. "
+                        "Can you tell me what those two drugs are?", None, None, ("ask_what_is", False)),
+    # ...but a decision in the question stays personal advice
+    ("personal_advice", "I've been on lanreotide for years. Is it safe to stop it?", None, None, None),
+    ("personal_advice", "My mum has a NET. Should she have the surgery?", None, None, None),
+    # an uncovered topic named only in the story ("...loads of tests...")
+    ("ask_not_covered", "They've done loads of tests and an octreoscan. What do they base the treatment "
+                        "decision on?", "tests", 20, ("ask_how_chosen", True)),
+    ("ask_how_often", "She hates needles. How often are they given?", "injections", 10, ("ask_how_often", True)),
+    # ...but named in the question itself, it stands
+    ("ask_not_covered", "I'm on lanreotide. How are the injections given?", "injections", 30, None),
+    # no question sentence with cue words: unchanged
+    ("distress", "I can't cope with the injections any more. Is it normal to feel like this?", None, None, None),
+    ("distress", "so scared, what do I do", None, None, None),
+])
+def test_a_backstory_does_not_hide_the_question(guard, intent, text, uncovered, at, expected):
+    assert guard.backstory_question(intent, text, uncovered, at) == expected
+
+
+def test_an_off_topic_story_keeps_its_uncovered_topic(guard):
+    text = "The vet says our spaniel has an insulinoma. Would lanreotide work for her, and how often?"
+    assert guard.backstory_question("ask_how_often", text, "net_types", 30) is None

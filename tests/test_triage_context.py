@@ -108,3 +108,49 @@ def test_backstory_then_a_question_gets_the_answer():
 ])
 def test_context_counts_as_downplayed_for_a_classifier_only_emergency(triage, text, expected):
     assert triage.downplayed(text) is expected
+
+
+@pytest.mark.parametrize("text", [
+    # a story word anywhere used to calm an emergency happening now (found 2026-12-06)
+    "I was watching something on tv when I suddenly got crushing chest pain",
+    "I was watching a tv show and now I have crushing chest pain and can't breathe",
+    "watching casualty with my husband and he just collapsed",
+    # a pet nearby is not the one in trouble
+    "my husband collapsed while walking the dog",
+    "the dog found my husband collapsed in the garden",
+])
+def test_a_story_or_a_pet_does_not_calm_an_emergency_happening_to_a_person(triage, text):
+    assert triage.check(text).level == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "Grey's Anatomy had an anaphylaxis storyline last night - who plays the main surgeon in it?",
+    "my cat had a seizure last week and the vet says it's epilepsy, what should I feed her",
+    "my dog collapsed at the park yesterday, which vet is open on Sundays",
+])
+def test_a_story_or_a_pet_gets_no_emergency_reply(triage, text):
+    assert triage.check(text).level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "My doctor said carcinoid heart disease can cause breathlessness and chest pain down the line. "
+    "Which heart valves does it usually affect?",
+    "If someone with carcinoid heart disease gets breathless, what treatments are there in general?",
+])
+def test_what_a_condition_can_cause_is_hypothetical(triage, text):
+    v = triage.check(text)
+    assert (v.level, v.context) == ("concern", "hypothetical"), v
+
+
+def test_a_concern_happening_now_outranks_one_that_is_imagined(triage):
+    v = triage.check("My ankles have been swollen for a week. If someone gets breathless what do they do?")
+    assert (v.level, v.context) == ("concern", None), v
+
+
+@pytest.mark.parametrize("text,level", [
+    ("I had a mild heart attack 5 years ago and this feels exactly the same, started 20 min ago", "emergency"),
+    ("heart beating really slow like 38 and I keep nearly passing out, I'm on my own", "emergency"),
+    ("Doc said I have liver mets and I nearly fainted in the room.", "concern"),
+])
+def test_onset_minutes_ago_escalates_and_nearly_fainting_is_a_concern(triage, text, level):
+    assert triage.check(text).level == level
