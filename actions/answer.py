@@ -33,8 +33,9 @@ class ActionAnswer(Action):
         intent, entities, text = latest(tracker)
         uncovered_at = next((e.get("start") for e in (tracker.latest_message or {}).get("entities") or []
                              if e.get("entity") == "uncovered_topic"), None)
-        if entities.get("uncovered_topic") and intent != "ask_not_covered" \
-                and guard().only_in_story(text, uncovered_at) and not guard().off_topic(text):
+        if entities.get("uncovered_topic") and intent != "ask_not_covered" and not guard().off_topic(text) \
+                and (guard().only_in_story(text, uncovered_at)
+                     or guard().heard_of(text, entities.get("subject"), entities["uncovered_topic"])):
             # "...she hates needles... how often are they given?": the uncovered topic was only
             # part of the story (when the phrase triage chose the intent, the guard did not see it)
             entities.pop("uncovered_topic")
@@ -46,7 +47,7 @@ class ActionAnswer(Action):
             send(dispatcher, comp.not_covered(entities.get("uncovered_topic")))
             return [SlotSet("misses", 0.0)]
         in_context = context_subject(tracker)
-        aspect = self.aspect_of(intent, text, tracker)
+        aspect = self.aspect_of(intent, text, tracker, entities.get("subject"))
         if entities.get("subject") and tracker.get_slot("aspect") and FOLLOW_UP.match(text):
             aspect = tracker.get_slot("aspect")
         spec = content.aspects().get(aspect) or content.aspects()["what_is"]
@@ -76,14 +77,16 @@ class ActionAnswer(Action):
         return None
 
     @staticmethod
-    def aspect_of(intent: str | None, text: str, tracker: Tracker) -> str:
+    def aspect_of(intent: str | None, text: str, tracker: Tracker, named: str | None = None) -> str:
         """The kind of question: the intent's, or for a follow-up question the dialogue sent
         here from a chat or "not understood" guess, the cue words', else the likeliest kind
         in the classifier's ranking, else the last kind asked; a follow-up opener ("and if
         not?") keeps the last kind asked."""
+        cue = guard().cue_aspect(text)
+        if not cue and OPENER.search(text) and tracker.get_slot("aspect") and not named:
+            return tracker.get_slot("aspect")  # "what if that doesn't work?" after how it is treated
         if intent and intent.startswith("ask_") and intent[len("ask_"):] in content.aspects():
             return intent[len("ask_"):]
-        cue = guard().cue_aspect(text)
         if cue:
             return cue
         if OPENER.search(text) and tracker.get_slot("aspect"):

@@ -34,6 +34,8 @@ POINTS_BACK = re.compile(r"\b(it|its|they|them|that|this|those|these|one)\b", re
 # "and the other new one?" after sunitinib: everolimus (`other` in content/subjects.yml)
 THE_OTHER = re.compile(r"\bthe other\b(\s+(new|newer|long.acting))?(\s+(one|drug|medicine|jab|injection|tablet|"
                        r"procedure|treatment|option))?", re.I)
+# "what else is taken into account?": the other things of the same kind
+ELSE = re.compile(r"\bwhat else\b|\banything else\b|\bother (things|factors)\b", re.I)
 # words that are subjects but say little about which one ("treatment", "outlook", "tumour")
 GENERAL_SUBJECTS = {"net", "treatment", "prognosis"}
 # kinds of question about NETs as a whole
@@ -119,6 +121,13 @@ def subject_for(named: str | None, in_context: str | None, text: str, aspect: st
     other = (subjects.get(in_context) or {}).get("other")
     if other and (not named or named in GENERAL_SUBJECTS or named == in_context) and THE_OTHER.search(text):
         return other, None
+    spec = subjects.get(in_context) or {}
+    if named and named != in_context and (subjects.get(named) or {}).get("kind") == "condition" \
+            and spec.get("kind") not in (None, "condition") and POINTS_BACK.search(text):
+        # "why would someone with carcinoid heart disease take one?" after diuretics
+        return in_context, None
+    if not named and ELSE.search(text) and spec.get("parent") and spec["parent"] not in GENERAL_SUBJECTS:
+        return spec["parent"], None  # "what else is taken into account?" after the Octreoscan
     # ("the outlook for those" asks for the outlook itself: "prognosis" is kept)
     if named in ("net", "treatment") and in_context not in GENERAL_SUBJECTS and aspect not in NET_LEVEL \
             and POINTS_BACK.search(text):

@@ -23,7 +23,7 @@ from bot import content
 
 SAFETY = {"emergency", "emergency_crisis", "report_symptom", "distress"}
 # a question, or a request for information ("tell me about carcinoid heart disease please")
-QUESTION = re.compile(r"\?\s*$|^\W*(is|are|can|could|do|does|did|what|whats|what's|how|why|when|who|which|will|would|should"
+QUESTION = re.compile(r"\?(\s|$)|^\W*(is|are|can|could|do|does|did|what|whats|what's|how|why|when|who|which|will|would|should"
                       r"|tell me|explain|describe|info|information|more about)\b", re.I)
 # a question word later on: "disease mainly in the liver, what are the options"
 ASKS_LATER = re.compile(r"\b(what|whats|what's|how|why|which)\b", re.I)
@@ -34,12 +34,22 @@ UNSURE = 0.5  # below this top confidence, clear cue words decide the kind of qu
 CLOSE = 0.1   # "out of scope" this close to a question about a named subject is the question
 
 
+# a question asked without a question mark: "I was wondering why it matters so much."
+INDIRECT = re.compile(r"^\W*(i was wondering|i wonder|i wondered|i('d| would) like to know|i want to know|"
+                      r"can you tell me|could you tell me|please (tell me|explain)|just wanted to (check|ask|know))\b", re.I)
+# where a patient heard of something: "someone on a forum said...", "a post in my support group"
+HEARSAY = re.compile(r"\b(said|says|told|tells|mentioned|heard|read|reckons?|claims?|posts?|posted|saw|seen)\b", re.I)
+# a correction of the last question: "sorry, I meant how is it diagnosed"
+CORRECTION = re.compile(r"^\W*(sorry,? |no,? |oops,? )?(i meant|i mean|my mistake|what i meant)\b", re.I)
+
+
 def questions_last_first(text: str) -> list[str]:
-    """The sentences that end with "?", last first; none for a one-sentence message."""
+    """The sentences that ask something (end with "?", or an indirect "I was wondering..."),
+    last first; none for a one-sentence message."""
     sentences = [p.strip() for p in re.split(r"(?<=[.?!])\s+|\n+", text) if p.strip()]
     if len(sentences) < 2:
         return []
-    return [p for p in reversed(sentences) if p.endswith("?")]
+    return [p for p in reversed(sentences) if p.endswith("?") or INDIRECT.search(p)]
 
 
 class IntentGuard:
@@ -132,6 +142,11 @@ class IntentGuard:
     def _question_start(text: str, asked: list[str]) -> int:
         return min(text.rfind(q) for q in asked)
 
+    def heard_of(self, text: str, subject: str | None, uncovered: str | None) -> bool:
+        """The uncovered topic is only where the patient heard of a covered subject ("someone
+        on a forum said water tablets help with carcinoid heart disease. Is that true?")."""
+        return bool(uncovered in self._context_topics and subject and HEARSAY.search(text or ""))
+
     def only_in_story(self, text: str, at: int | None) -> bool:
         """Whether something named at offset `at` comes before the question sentences of a
         message of several sentences whose question has clear cue words."""
@@ -162,6 +177,15 @@ class IntentGuard:
         story = self.backstory_question(intent, text, uncovered, uncovered_at)
         if story:
             return story[0], max(top, UNSURE)
+        cue = self.cue_aspect(text)
+        if intent not in SAFETY - {"distress"} and cue and CORRECTION.search(text or ""):
+            return f"ask_{cue}", max(top, UNSURE)  # "sorry, I meant how is it diagnosed"
+        if intent not in SAFETY | SOCIAL and self.heard_of(text, subject, uncovered):
+            # the forum is only the source: the question about the subject is answered
+            if intent in self._aspect_intents:
+                return None
+            best = f"ask_{cue}" if cue else self.best_aspect(ranking)
+            return (best, max(top, UNSURE)) if best else None
         strong = next((name for name, rx in self._strong if rx.search(text or "")), None)
         if strong and intent != f"ask_{strong}" and not uncovered and intent not in SAFETY | SOCIAL \
                 and (not subject or subject in self._general or subject == "net") \
@@ -188,7 +212,7 @@ class IntentGuard:
             # "can dogs eat grapes", "what's the treatment for acne": about something other than NETs
             return None if intent == "out_of_scope" else ("out_of_scope", max(top, UNSURE))
         context_only = uncovered in self._context_topics and subject and intent in self._aspect_intents \
-            and top >= UNSURE
+            and (top >= UNSURE or HEARSAY.search(text or ""))
         if uncovered and intent not in SAFETY | SOCIAL \
                 and (subject or intent != "out_of_scope" or uncovered in self._net_specific) \
                 and not context_only:

@@ -38,7 +38,9 @@ class IntentGuardComponent(GraphComponent, IntentClassifier):
             new = self.guard.adjust(current, ranking, text, ents.get("subject"),
                                     ents.get("uncovered_topic"), subject_at=at, uncovered_at=uncovered_at)
             story = self.guard.backstory_question(current, text, ents.get("uncovered_topic"), uncovered_at)
-            if story and story[1]:
+            heard = self.guard.heard_of(text, ents.get("subject"), ents.get("uncovered_topic")) \
+                and (new or (current, 0))[0] not in ("ask_not_covered", "personal_advice")
+            if story and story[1] or heard:
                 # the uncovered topic was only part of the story ("...loads of tests..."): the
                 # question is answered, so the answer action must not see it
                 message.set(ENTITIES, [e for e in message.get(ENTITIES) or [] if e.get("entity") != "uncovered_topic"],
