@@ -187,3 +187,13 @@ def test_personal_advice_uses_the_subject_in_context_for_the_general_facts():
                     "Will she need an operation on it eventually?", "personal_advice", [("personal_advice", 0.8)])
     _, text = run(ActionPersonalAdvice(), t)
     assert "valve" in text.lower() and "team" in text.lower()
+
+
+@pytest.mark.parametrize("named,context,text,expected", [
+    ("chd", "diuretic", "why would someone with carcinoid heart disease take one?", "diuretic"),
+    ("chd", "echo", "and why is it used for carcinoid heart disease?", "echo"),
+    ("chd", "lanreotide", "what is carcinoid heart disease?", "chd"),       # no pointer: the new subject
+    (None, "octreoscan", "what else is taken into account?", "treatment_choice"),  # the parent
+])
+def test_a_condition_pointing_back_and_what_else(named, context, text, expected):
+    assert subject_for(named, context, text)[0] == expected

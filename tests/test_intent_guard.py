@@ -333,3 +333,27 @@ def test_a_backstory_does_not_hide_the_question(guard, intent, text, uncovered, 
 def test_an_off_topic_story_keeps_its_uncovered_topic(guard):
     text = "The vet says our spaniel has an insulinoma. Would lanreotide work for her, and how often?"
     assert guard.backstory_question("ask_how_often", text, "net_types", 30) is None
+
+
+@pytest.mark.parametrize("intent,text,subject,uncovered,expected", [
+    # the forum or support group is only where they heard of it
+    ("ask_not_covered", "Someone on a forum said water tablets help with carcinoid heart disease. Is that true?",
+     "diuretic", "support", True),
+    ("ask_what_is", "heard about sunitinib on a forum, is it a NET drug", "sunitinib", "support", True),
+    # asking about support itself, or no covered subject: not covered as before
+    ("ask_not_covered", "is there a support group for people on lanreotide", "lanreotide", "support", False),
+    ("ask_not_covered", "someone said there's a facebook group, where is it", None, "support", False),
+])
+def test_a_forum_as_the_source_of_a_question(guard, intent, text, subject, uncovered, expected):
+    assert guard.heard_of(text, subject, uncovered) is expected
+
+
+def test_a_correction_asks_the_corrected_question(guard):
+    r = rank(("distress", 0.6), ("ask_what_is", 0.2))
+    assert guard.adjust("distress", r, "sorry, I meant how is it diagnosed", None, None)[0] == "ask_how_diagnosed"
+    assert guard.adjust("distress", r, "sorry, I'm just so scared", None, None) is None
+
+
+def test_an_indirect_question_counts_as_the_question_of_a_long_message(guard):
+    text = "My wife's oncologist keeps talking about the grade of her tumour. I was wondering why it matters so much."
+    assert guard.backstory_question("distress", text, None, None) == ("ask_how_chosen", False)
