@@ -58,6 +58,7 @@ def test_a_follow_up_question_taken_for_chat_or_a_symptom_is_rerouted(follow_up,
     ("bot_challenge", "are you a real person?", "none", "chd"),
     ("report_symptom", "is it normal to feel this tired?", "none", "chd"),  # a symptom question
     ("report_symptom", "is my ankle swelling from it?", "none", "chd"),
+    ("report_symptom", "could it be the reason for the bloating?", "none", "lanreotide"),
     ("report_symptom", "is it getting worse?", "concern", "chd"),  # the triage heard a symptom
     ("emergency", "is it a heart attack?", "emergency", "chd"),    # safety intents never
     ("distress", "why is this happening to us?", "none", "chd"),
