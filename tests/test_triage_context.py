@@ -154,3 +154,17 @@ def test_a_concern_happening_now_outranks_one_that_is_imagined(triage):
 ])
 def test_onset_minutes_ago_escalates_and_nearly_fainting_is_a_concern(triage, text, level):
     assert triage.check(text).level == level
+
+
+def test_backstory_then_a_question_with_cue_words_is_the_question_whatever_the_classifier_said():
+    from bot.nlu.safety_triage import decide
+    # "My husband had a stroke 3 years ago and recovered well. Now he has a pancreatic NET -
+    # which newer drugs are licensed for that?" read by the classifier as a symptom report
+    assert decide("concern", False, "report_symptom", 0.6, info_question=True, context="past",
+                  cue="who_for") == "ask_who_for"
+    # no cue words ("...what should I do?"): the symptom reply stays
+    assert decide("concern", False, "report_symptom", 0.6, info_question=True, context="hypothetical") \
+        == "report_symptom"
+    # the classifier heard an emergency: the symptom reply stays
+    assert decide("concern", False, "emergency", 0.8, info_question=True, context="past", cue="who_for") \
+        == "report_symptom"

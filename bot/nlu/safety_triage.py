@@ -16,7 +16,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intent_guard import QUESTION
+from bot.intent_guard import QUESTION, IntentGuard
 from bot.triage import Triage
 
 # triage level -> intent the rules answer
@@ -41,15 +41,22 @@ def demoted_ranking(ranking: list[dict], info_question: bool) -> list[dict]:
 
 
 def decide(level: str, negated: bool, predicted: str | None, confidence: float = 1.0,
-           info_question: bool = False, downplayed: bool = False, context: str | None = None) -> str | None:
+           info_question: bool = False, downplayed: bool = False, context: str | None = None,
+           cue: str | None = None) -> str | None:
     """The intent to force, DEMOTE (use the next-best non-emergency intent), or None to keep
     the classifier's. `info_question`: a question that names a covered subject ("is there any
     point having lanreotide if..."). `context`: the triage read its emergency phrase as past or
-    hypothetical (bot/triage.py). Pure, for tests."""
-    if level == "concern" and context and info_question and (predicted or "").startswith("ask_"):
+    hypothetical (bot/triage.py). `cue`: the kind of question its cue words show, if any
+    (content/aspects.yml). Pure, for tests."""
+    if level == "concern" and context and info_question:
         # backstory, then a question: "when I collapsed last year they found my NET in the
-        # pancreas. What drugs are there for pancreatic NETs?" gets the answer
-        return None
+        # pancreas. What drugs are there for pancreatic NETs?" gets the answer; when the
+        # classifier took it for something else, only clear cue words make it the question
+        # ("if my husband fainted after his injection, what should I do?" keeps the symptom reply)
+        if (predicted or "").startswith("ask_"):
+            return None
+        if cue and predicted not in EMERGENCY_INTENTS:
+            return f"ask_{cue}"
     if level in LEVEL_INTENT:
         return LEVEL_INTENT[level]
     if predicted in EMERGENCY_INTENTS:
@@ -74,6 +81,7 @@ def decide(level: str, negated: bool, predicted: str | None, confidence: float =
 class SafetyTriage(GraphComponent, IntentClassifier):
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.triage = Triage.from_content()
+        self.guard = IntentGuard()
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -89,16 +97,18 @@ class SafetyTriage(GraphComponent, IntentClassifier):
             text = message.get(TEXT) or ""
             named = any(e.get("entity") == "subject" for e in message.get(ENTITIES) or [])
             info_question = named and bool(QUESTION.search(text))
+            cue = self.guard.cue_aspect(text) if verdict.context and info_question else None
             forced = decide(verdict.level, verdict.negated, predicted, current.get("confidence", 0.0),
                             info_question=info_question, context=verdict.context,
-                            downplayed=self.triage.downplayed(text) or verdict.context is not None)
+                            downplayed=self.triage.downplayed(text) or verdict.context is not None, cue=cue)
             if forced == DEMOTE:
                 rest = demoted_ranking(ranking, info_question)
                 intent = dict(rest[0]) if rest else {"name": "nlu_fallback", "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, rest or [intent], add_to_output=True)
             elif forced and forced != predicted:
-                intent = {"name": forced, "confidence": 1.0}
+                # a safety level is certain; a kind of question read from cue words is a reading
+                intent = {"name": forced, "confidence": 1.0 if forced in LEVEL_INTENT.values() else 0.5}
                 ranking = [r for r in ranking if r.get("name") != forced]
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
