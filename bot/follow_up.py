@@ -34,6 +34,9 @@ POINTS_BACK = re.compile(r"\b(it|its|they|them|that|this|those|these|one)\b", re
 # "and the other new one?" after sunitinib: everolimus (`other` in content/subjects.yml)
 THE_OTHER = re.compile(r"\bthe other\b(\s+(new|newer|long.acting))?(\s+(one|drug|medicine|jab|injection|tablet|"
                        r"procedure|treatment|option))?", re.I)
+# "any other drugs apart from lanreotide?": the other drugs there are
+ALTERNATIVES = re.compile(r"\bother (drugs?|medicines?|medications?|tablets|treatments|options)\b|"
+                          r"\b(apart from|besides|except|instead of|alternatives? to)\b", re.I)
 # "what else is taken into account?": the other things of the same kind
 ELSE = re.compile(r"\bwhat else\b|\banything else\b|\bother (things|factors)\b", re.I)
 # words that are subjects but say little about which one ("treatment", "outlook", "tumour")
@@ -114,6 +117,9 @@ def subject_for(named: str | None, in_context: str | None, text: str, aspect: st
     situation?" asks about the aims of treatment)."""
     text = text or ""
     subjects = subjects if subjects is not None else (content.subjects().get("subjects") or {})
+    broad = _broad_ancestor(named or in_context, subjects)
+    if broad and ALTERNATIVES.search(text):
+        return broad, None  # the drug overview names them all
     if not in_context:
         return named, None
     if named == "net" and WHICH_KIND.search(text) and REFERS_BACK.search(text):
@@ -133,3 +139,16 @@ def subject_for(named: str | None, in_context: str | None, text: str, aspect: st
             and POINTS_BACK.search(text):
         return in_context, None
     return named or in_context, None
+
+
+def _broad_ancestor(sid: str | None, subjects: dict) -> str | None:
+    """The broad subject above a drug ("drug treatment for NETs" above lanreotide), if any."""
+    seen = set()
+    sid = (subjects.get(sid) or {}).get("parent") if sid else None
+    while sid and sid not in seen:
+        seen.add(sid)
+        spec = subjects.get(sid) or {}
+        if spec.get("broad"):
+            return sid
+        sid = spec.get("parent")
+    return None

@@ -75,6 +75,9 @@ class IntentGuard:
         self._broad = re.compile(r"\b(" + "|".join(re.escape(n) for n in broad) + r")\b", re.I) if broad else None
         # uncovered topics that are often just where the question came from ("on a forum")
         self._context_topics = {tid for tid, spec in (vocab.get("uncovered") or {}).items() if spec.get("context")}
+        # uncovered topics that give way to a covered kind of question ("the normal gap between
+        # the injections" asks how often they are given)
+        self._yields = {tid: set(spec.get("yields_to") or []) for tid, spec in (vocab.get("uncovered") or {}).items()}
         # uncovered topics that only ever concern NETs (PRRT, tumour markers): never chat
         self._net_specific = {tid for tid, spec in (vocab.get("uncovered") or {}).items() if spec.get("net_specific")}
         off_topic = vocab.get("off_topic") or []
@@ -144,8 +147,13 @@ class IntentGuard:
 
     def heard_of(self, text: str, subject: str | None, uncovered: str | None) -> bool:
         """The uncovered topic is only where the patient heard of a covered subject ("someone
-        on a forum said water tablets help with carcinoid heart disease. Is that true?")."""
-        return bool(uncovered in self._context_topics and subject and HEARSAY.search(text or ""))
+        on a forum said water tablets help with carcinoid heart disease. Is that true?"), or
+        the question is of a kind the topic gives way to (`yields_to` in content/subjects.yml)."""
+        if not (uncovered and subject):
+            return False
+        if uncovered in self._context_topics and HEARSAY.search(text or ""):
+            return True
+        return self.cue_aspect(text) in self._yields.get(uncovered, ())
 
     def only_in_story(self, text: str, at: int | None) -> bool:
         """Whether something named at offset `at` comes before the question sentences of a

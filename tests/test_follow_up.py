@@ -198,3 +198,13 @@ def test_personal_advice_uses_the_subject_in_context_for_the_general_facts():
 ])
 def test_a_condition_pointing_back_and_what_else(named, context, text, expected):
     assert subject_for(named, context, text)[0] == expected
+
+
+@pytest.mark.parametrize("named,context,text,expected", [
+    ("lanreotide", None, "any other drugs apart from lanreotide?", "drug_therapy"),
+    ("ssa", None, "except the injection, which other medicine exist?", "drug_therapy"),
+    (None, "octreotide", "are there alternatives to it?", "drug_therapy"),
+    ("lanreotide", None, "what does lanreotide do?", "lanreotide"),
+])
+def test_other_drugs_apart_from_one_is_the_drug_overview(named, context, text, expected):
+    assert subject_for(named, context, text)[0] == expected

@@ -357,3 +357,9 @@ def test_a_correction_asks_the_corrected_question(guard):
 def test_an_indirect_question_counts_as_the_question_of_a_long_message(guard):
     text = "My wife's oncologist keeps talking about the grade of her tumour. I was wondering why it matters so much."
     assert guard.backstory_question("distress", text, None, None) == ("ask_how_chosen", False)
+
+
+def test_an_uncovered_topic_gives_way_to_a_covered_kind_of_question(guard):
+    # how the injections are given is not covered; how often they are given is
+    assert guard.heard_of("hubby has his injection in the bum, whats the normal gap between them", "ssa", "injections")
+    assert not guard.heard_of("hubby has his injection in the bum, does it hurt", "ssa", "injections")
