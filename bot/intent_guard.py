@@ -151,9 +151,12 @@ class IntentGuard:
         the question is of a kind the topic gives way to (`yields_to` in content/subjects.yml)."""
         if not (uncovered and subject):
             return False
+        cue = self.cue_aspect(text)
         if uncovered in self._context_topics and HEARSAY.search(text or ""):
-            return True
-        return self.cue_aspect(text) in self._yields.get(uncovered, ())
+            # with clear cue words only: "...said lanreotide causes hair loss, is that true?"
+            # asks about a side effect, which is not covered either
+            return cue is not None
+        return cue in self._yields.get(uncovered, ())
 
     def only_in_story(self, text: str, at: int | None) -> bool:
         """Whether something named at offset `at` comes before the question sentences of a

@@ -363,3 +363,9 @@ def test_an_uncovered_topic_gives_way_to_a_covered_kind_of_question(guard):
     # how the injections are given is not covered; how often they are given is
     assert guard.heard_of("hubby has his injection in the bum, whats the normal gap between them", "ssa", "injections")
     assert not guard.heard_of("hubby has his injection in the bum, does it hurt", "ssa", "injections")
+
+
+def test_a_forum_claim_about_something_uncovered_is_not_answered_as_the_drug(guard):
+    # no cue words for a covered kind of question: the side effect is what is asked
+    assert not guard.heard_of("I read on a forum that lanreotide causes hair loss, is that true?",
+                              "lanreotide", "support")
