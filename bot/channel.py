@@ -4,6 +4,8 @@
 - Empty message: a polite prompt (no conversation turn is stored).
 - Over-long message: the safety triage still reads all of it, so an emergency gets the
   emergency reply; otherwise a polite "please send a shorter question".
+- A message partly in another language: the reply starts with "I can only read English. If
+  this is an emergency, call 999 now." (bot/language.py), unless it already starts with 999.
 - No patient text is ever logged (Rasa's stock channel logs it on errors).
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 import bot.rasa_speedups  # noqa: F401  (applied on import; see module)
+from bot.language import OtherLanguage
 from bot.responses import Replies
 from bot.triage import Triage
 
@@ -55,6 +58,7 @@ class GuardedRestInput(RestInput):
     def __init__(self) -> None:
         self.replies = Replies()
         self.triage = Triage.from_content()
+        self.language = OtherLanguage()
 
     def local_reply(self, text: str) -> list[dict] | None:
         """A reply given here without a conversation turn, or None to pass the message on."""
@@ -64,6 +68,16 @@ class GuardedRestInput(RestInput):
             level = self.triage.check(text).level
             return self.replies.messages(EMERGENCY_LEVELS.get(level, "too_long"))
         return None
+
+    def with_safety_net(self, text: str, messages: list[dict]) -> list[dict]:
+        """The reply, with the other-language safety net first when `text` is partly in another
+        language and the reply does not already start with the emergency number."""
+        if not self.language.detect(text):
+            return messages
+        emergency = self.replies.settings.placeholders().get("emergency", "999")
+        if messages and emergency in (messages[0].get("text") or ""):
+            return messages
+        return self.replies.messages("other_language") + messages
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("guarded_rest_webhook", __name__)
@@ -93,6 +107,8 @@ class GuardedRestInput(RestInput):
             if not collector.messages:
                 return response.json([{"recipient_id": body["sender"], **m}
                                       for m in self.replies.messages("kb_unavailable")])
-            return response.json(collector.messages)
+            net = self.with_safety_net(text, collector.messages)
+            return response.json(net if net is collector.messages
+                                 else [{"recipient_id": body["sender"], **m} for m in net[:1]] + net[1:])
 
         return bp

@@ -77,9 +77,12 @@ class Triage:
         # rules: (level, category, negatable, parts); a part is a list of templates, a template
         # expands to patterns; a pattern is a tuple of segments that must follow each other.
         self.rules, self.by_first = [], {}
+        self.always_now = set()  # categories never read as past or imagined (`in_context: false`)
         for level in LEVELS:
             for cat, spec in ((cfg.get("levels") or {}).get(level) or {}).items():
                 negatable = spec.get("negatable", True)
+                if spec.get("in_context") is False:
+                    self.always_now.add(cat)
                 for t in _words(spec, "phrases"):
                     self._add_rule(level, cat, negatable, [[t]])
                 for t in _words(spec, "downgrades"):  # concern phrases that overrule an emergency inside them
@@ -213,6 +216,8 @@ class Triage:
             # a concern only in a hypothetical or past sentence: "if someone with carcinoid heart
             # disease gets breathless, what helps?" (stories and pets are for emergencies only)
             calm = (ctx or story) if level == "emergency" else (ctx if ctx in ("past", "hypothetical") else None)
+            if cat in self.always_now:
+                calm = None
             if level in ("emergency", "concern") and not (neg or q) and calm:
                 soft.setdefault(calm, {}).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
                 continue
