@@ -135,8 +135,9 @@ def subject_for(named: str | None, in_context: str | None, text: str, aspect: st
     if not named and ELSE.search(text) and spec.get("parent") and spec["parent"] not in GENERAL_SUBJECTS:
         return spec["parent"], None  # "what else is taken into account?" after the Octreoscan
     # ("the outlook for those" asks for the outlook itself: "prognosis" is kept)
-    if named in ("net", "treatment") and in_context not in GENERAL_SUBJECTS and aspect not in NET_LEVEL \
-            and POINTS_BACK.search(text):
+    broad_word = (subjects.get(named) or {}).get("broad")  # "what is that medicine actually for?"
+    if (named in ("net", "treatment") or broad_word) and in_context not in GENERAL_SUBJECTS \
+            and aspect not in NET_LEVEL and POINTS_BACK.search(text):
         return in_context, None
     return named or in_context, None
 

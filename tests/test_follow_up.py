@@ -208,3 +208,9 @@ def test_a_condition_pointing_back_and_what_else(named, context, text, expected)
 ])
 def test_other_drugs_apart_from_one_is_the_drug_overview(named, context, text, expected):
     assert subject_for(named, context, text)[0] == expected
+
+
+def test_a_broad_drug_word_pointing_back_keeps_the_drug_in_context():
+    assert subject_for("drug_therapy", "lanreotide", "what is that medicine actually for?", "what_for")[0] \
+        == "lanreotide"
+    assert subject_for("drug_therapy", None, "what medicines are there?", "what_is")[0] == "drug_therapy"
