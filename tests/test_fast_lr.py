@@ -37,3 +37,17 @@ def test_same_matrix_as_rasa_with_several_featurizers():
     theirs = LogisticRegressionClassifier._create_X(None, msgs)
     assert ours.shape == theirs.shape and (ours != theirs).nnz == 0
     assert ours.toarray().tolist() == [[1, 0, 2, 0, 0, 5], [0, 3, 0, 1, 1, 0]]
+
+
+def test_same_matrix_as_rasa_with_a_dense_block():
+    # the sentence encoder adds a dense sentence vector; Rasa puts dense after sparse
+    def msg(sparse, dense):
+        m = Message(data={TEXT: "x"})
+        m.add_features(Features(np.array([dense], dtype=np.float32), "sentence", TEXT, "enc"))
+        m.add_features(Features(sp.coo_matrix(np.array([sparse])), "sentence", TEXT, "cvf"))
+        return m
+    msgs = [msg([1, 0, 2], [0.5, 0.0, -0.25]), msg([0, 3, 0], [0.0, 1.5, 0.0])]
+    ours = FastLogisticRegressionClassifier._create_X(None, msgs)
+    theirs = LogisticRegressionClassifier._create_X(None, msgs)
+    assert ours.shape == theirs.shape and abs(ours - theirs).max() < 1e-6
+    assert ours.toarray().tolist() == [[1, 0, 2, 0.5, 0.0, -0.25], [0, 3, 0, 0.0, 1.5, 0.0]]

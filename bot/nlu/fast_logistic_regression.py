@@ -1,7 +1,7 @@
 """Rasa's LogisticRegressionClassifier, building its input row without needless copies.
 
-Rasa combines each message's sparse sentence features (one block per featurizer) through
-deep copies and scipy's `hstack`, then stacks them with an empty dense block: about a third
+Rasa combines each message's sentence features (one block per featurizer) through deep
+copies and scipy's `hstack`, sparse blocks first, then dense ones: about a third
 of the NLU time per message here. Each block is a single row, so the row can be laid out
 directly: same numbers, same column order, same model, same predictions (tests/test_fast_lr.py).
 """
@@ -18,20 +18,28 @@ from scipy.sparse import csr_matrix, vstack
 
 
 def sentence_row(message: Message) -> csr_matrix | None:
-    """The message's sparse sentence features side by side, in the order Rasa combines them;
-    None when the fast path does not apply (dense features, or a block that is not one row)."""
-    cols, data, width = [], [], 0
+    """The message's sentence features side by side, in the order Rasa combines them (every
+    sparse block, then every dense block); None when the fast path does not apply (a block
+    that is not one row)."""
+    sparse, dense = [], []
     for f in message.features:
         if f.attribute != TEXT or f.type != FEATURE_TYPE_SENTENCE:
             continue
-        if f.is_dense():
+        if f.features.shape[0] != 1:
             return None
+        (dense if f.is_dense() else sparse).append(f)
+    cols, data, width = [], [], 0
+    for f in sparse:
         block = f.features.tocoo()
-        if block.shape[0] != 1:
-            return None
         cols.append(block.col + width)
         data.append(block.data)
         width += block.shape[1]
+    for f in dense:
+        row = np.asarray(f.features, dtype=float).ravel()
+        nz = np.flatnonzero(row)
+        cols.append(nz + width)
+        data.append(row[nz])
+        width += row.shape[0]
     if not width:
         return None
     data_all = np.concatenate(data) if data else np.zeros(0)
