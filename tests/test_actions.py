@@ -195,3 +195,18 @@ def test_all_nets_or_just_some_asks_who_the_subject_in_context_is_for(tracker):
     assert events[0] == slot("subject", "everolimus")
     assert slot("aspect", "who_for") in events
     assert "pancrea" in texts(msgs).lower()
+
+
+def test_symptom_with_a_question_gets_the_answer_after_the_symptom_reply(tracker):
+    from actions.also_asked import ActionAnswerAlsoAsked
+    events, msgs = run(ActionAnswerAlsoAsked(), tracker("symptom_with_question"))
+    assert events == [slot("subject", "chd"), slot("aspect", "how_treated")]
+    body = texts(msgs)
+    assert body.startswith("You also asked a question.")
+    assert "diuretics" in body and "Source:" in body
+
+
+@pytest.mark.parametrize("name", ["symptom_only", "symptom_decision"])
+def test_symptom_without_a_plain_question_adds_nothing(tracker, name):
+    from actions.also_asked import ActionAnswerAlsoAsked
+    assert run(ActionAnswerAlsoAsked(), tracker(name)) == ([], [])

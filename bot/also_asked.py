@@ -1,0 +1,62 @@
+"""The question a patient asks after describing a symptom.
+
+"My wife is short of breath with her carcinoid heart disease... What treatments are there for
+it?" gets the symptom reply first (a domain response: it needs no action server). Then this
+finds the question, so the answer action can answer it too. Only a question with clear cue
+words (content/aspects.yml) about a covered subject is answered. A question about a person's
+own decision ("should I take more?") or an uncovered topic is left to the care team, which the
+symptom reply already names. Plain Python, no Rasa.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot import content
+from bot.intent_guard import IntentGuard
+
+# a clause that asks something: "..., what treatment helps with that"
+CLAUSE = re.compile(r"(?:^|[,;:(]|\s[-–]\s)\s*((?:what|whats|what's|how|which|who|why|can|could|is|are|does|do|will"
+                    r"|would)\b[^,;:]*)$", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str      # the question sentence or clause
+    aspect: str    # the kind of question, from its cue words
+    subject: str   # the covered subject it is about
+
+
+def question_part(text: str) -> str | None:
+    """The last sentence that ends with "?" (from its last clause that starts with a question
+    word, if any), else such a clause at the end; None when nothing is asked."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n+", text or "") if s.strip()]
+    asked = [s for s in sentences if s.endswith("?")]
+    if asked:  # "My heart was pounding - who decides what treatment I get?": from "who"
+        found = CLAUSE.search(asked[-1].rstrip("? "))
+        return found.group(1).strip() + "?" if found else asked[-1]
+    if not sentences:
+        return None
+    found = CLAUSE.search(sentences[-1].rstrip(".! "))
+    return found.group(1).strip() if found else None
+
+
+class AlsoAsked:
+    def __init__(self, guard: IntentGuard | None = None):
+        self.guard = guard or IntentGuard()
+
+    def find(self, text: str, subject: str | None, uncovered: str | None,
+             subject_at: int | None = None) -> Question | None:
+        """`subject_at`: where the subject is named in the text, when known."""
+        question = question_part(text)
+        if not question or uncovered:
+            return None
+        if self.guard.names_a_person(question) and self.guard._decision.search(question):
+            return None  # "can I double my dose?": for the care team
+        aspect = self.guard.cue_aspect(question)
+        if not aspect:
+            return None  # "is that normal?": the symptom reply is the answer
+        if aspect == "what_is" and (subject_at is None or subject_at < text.rfind(question)):
+            return None  # "what's the next step" after the story names a drug: not what the drug is
+        subject = subject or content.aspects()[aspect].get("default_subject")
+        return Question(question, aspect, subject) if subject else None

@@ -1,0 +1,49 @@
+"""Which question, asked alongside a symptom, the bot answers after the symptom reply."""
+import pytest
+
+from bot.also_asked import AlsoAsked, question_part
+
+
+@pytest.fixture(scope="module")
+def also():
+    return AlsoAsked()
+
+
+@pytest.mark.parametrize("text, part", [
+    ("will the injection help with the runs? I'm in the loo 8 times a day", "will the injection help with the runs?"),
+    ("my husband gets breathless with his carcinoid heart disease, what treatment helps with that",
+     "what treatment helps with that"),
+    ("My heart was pounding - who actually decides what treatment I get?", "who actually decides what treatment I get?"),
+    ("my legs are more swollen than they were", None),
+    ("", None),
+])
+def test_question_part(text, part):
+    assert question_part(text) == part
+
+
+@pytest.mark.parametrize("text, subject, aspect, answered_subject", [
+    ("will the injection help with the runs? I'm in the loo 8 times a day", "ssa", "what_for", "ssa"),
+    ("my husband gets breathless with his carcinoid heart disease, what treatment helps with that",
+     "chd", "how_treated", "chd"),
+    ("Mum collapsed 5 years ago. Now she's stable. How long can people live with this?", None, "outlook", "prognosis"),
+])
+def test_clear_questions_are_found(also, text, subject, aspect, answered_subject):
+    found = also.find(text, subject, None, subject_at=None)
+    assert (found.aspect, found.subject) == (aspect, answered_subject)
+
+
+@pytest.mark.parametrize("text, subject, uncovered", [
+    ("I have more flushing than usual, is that normal?", "net", None),               # no cue words
+    ("I feel sick after my lanreotide, should I stop taking it?", "lanreotide", None),  # a decision
+    ("my tummy hurts since the jab, is that a side effect?", "ssa", "side_effects"),  # not covered
+    ("my legs are puffy", None, None),                                              # nothing asked
+])
+def test_left_to_the_care_team(also, text, subject, uncovered):
+    assert also.find(text, subject, uncovered) is None
+
+
+def test_what_is_needs_the_subject_in_the_question(also):
+    text = "my dads been on water tablets for his carcinoid heart but still breathless, whats usually the next step"
+    assert also.find(text, "diuretics", None, subject_at=text.index("water")) is None
+    text = "I've been breathless since starting it. What is lanreotide?"
+    assert also.find(text, "lanreotide", None, subject_at=text.index("lanreotide")).aspect == "what_is"
