@@ -38,6 +38,9 @@ def test_names_a_person(guard, text, person):
     ("how long do people live with low grade nets", "outlook"), ("how do doctors predict how it will go", "outlook"),
     ("treatment options for carcinoid depend on what?", "how_chosen"),
     ("what can ablation do for the symptoms", "what_for"),
+    ("is it the tricuspid or the pulmonary valve that it damages", "what_is"),
+    ("can the pulmonary valve be affected as well", "what_is"), ("how is a damaged valve treated", "how_treated"),
+    ("what treatment helps with that", "how_treated"),
 ])
 def test_cue_aspect(guard, text, aspect):
     assert guard.cue_aspect(text) == aspect
