@@ -55,3 +55,16 @@ def test_downplay_words_are_read_from_the_content():
     assert t.downplayed("had a dull ache under my ribs on and off, nothing severe")
     assert t.downplayed("Its NOT serious but my ankles are puffy")
     assert not t.downplayed("the pain is severe")
+
+
+def test_everyday_reassurance_downplays_a_classifier_only_emergency():
+    # these two flipped to a classifier-only 999 on one retrain; the patient's own words say
+    # it is not urgent, and the symptom reply still says when to call 999
+    from bot.triage import Triage
+    t = Triage.from_content()
+    for text in ["Since my liver embolisation two weeks ago I've felt wiped out and I'm sleeping a lot. "
+                 "No pain now and eating ok.",
+                 "few spots of blood on the tissue when I wipe, probably piles I think. feel fine"]:
+        assert t.check(text).level not in ("emergency", "crisis")
+        assert t.downplayed(text)
+    assert not t.downplayed("my husband collapsed and is not breathing")
