@@ -13,11 +13,15 @@ import re
 from dataclasses import dataclass
 
 from bot import content
+from bot.follow_up import GENERAL_SUBJECTS
 from bot.intent_guard import IntentGuard
 
 # a clause that asks something: "..., what treatment helps with that"
 CLAUSE = re.compile(r"(?:^|[,;:(]|\s[-–]\s)\s*((?:what|whats|what's|how|which|who|why|can|could|is|are|does|do|will"
                     r"|would)\b[^,;:]*)$", re.I)
+
+
+WHAT = re.compile(r"\W*(what|whats|what's)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,15 @@ class AlsoAsked:
             return None
         if self.guard.names_a_person(question) and self.guard._decision.search(question):
             return None  # "can I double my dose?": for the care team
-        aspect = self.guard.cue_aspect(question)
+        named_in_question = subject_at is not None and subject_at >= text.rfind(question)
+        # no cue words, but the question names the subject: "Is valve replacement surgery often
+        # needed for carcinoid heart disease?" gets what the source says about it
+        # ("Should I tell my NET team?" names only NETs in general: not a question about them)
+        aspect = self.guard.cue_aspect(question) or \
+            ("what_is" if subject and named_in_question and subject not in GENERAL_SUBJECTS else None)
         if not aspect:
             return None  # "is that normal?": the symptom reply is the answer
-        if aspect == "what_is" and (subject_at is None or subject_at < text.rfind(question)):
+        if aspect == "what_is" and not named_in_question and WHAT.match(question):
             return None  # "what's the next step" after the story names a drug: not what the drug is
         subject = subject or content.aspects()[aspect].get("default_subject")
         return Question(question, aspect, subject) if subject else None

@@ -47,3 +47,21 @@ def test_what_is_needs_the_subject_in_the_question(also):
     assert also.find(text, "diuretics", None, subject_at=text.index("water")) is None
     text = "I've been breathless since starting it. What is lanreotide?"
     assert also.find(text, "lanreotide", None, subject_at=text.index("lanreotide")).aspect == "what_is"
+
+
+def test_a_question_naming_the_subject_without_cue_words_gets_what_it_is(also):
+    text = "My husband's been a bit more tired. Is valve replacement surgery often needed for carcinoid heart disease?"
+    found = also.find(text, "valve_surgery", None, subject_at=text.index("valve"))
+    assert (found.aspect, found.subject) == ("what_is", "valve_surgery")
+
+
+def test_a_specific_what_is_cue_may_point_back(also):
+    # "it" is the carcinoid heart disease named before; "which side" is not a generic "what's"
+    text = "If I got palpitations, would that be carcinoid heart disease? Which side of the heart does it affect?"
+    found = also.find(text, "chd", None, subject_at=text.index("carcinoid"))
+    assert (found.aspect, found.subject) == ("what_is", "chd")
+
+
+def test_naming_nets_in_general_is_not_a_question_about_them(also):
+    text = "Two weeks ago I had a nosebleed, all fine since. Should I tell my NET team?"
+    assert also.find(text, "net", None, subject_at=text.index("NET")) is None
