@@ -19,6 +19,7 @@ from typing import Iterable
 
 from bot import content
 from bot.intent_guard import ASKS_LATER, QUESTION
+from bot.subjects import GENERAL_SUBJECTS  # noqa: F401  (used here and by the actions)
 
 # "what about the scan", "what if it can't": a question without a question mark or word
 ASKS_ABOUT = re.compile(r"^\W*(and |so |but )?(what about|how about|what if)\b", re.I)
@@ -39,8 +40,6 @@ ALTERNATIVES = re.compile(r"\bother (drugs?|medicines?|medications?|tablets|trea
                           r"\b(apart from|besides|except|instead of|alternatives? to)\b", re.I)
 # "what else is taken into account?": the other things of the same kind
 ELSE = re.compile(r"\bwhat else\b|\banything else\b|\bother (things|factors)\b", re.I)
-# words that are subjects but say little about which one ("treatment", "outlook", "tumour")
-GENERAL_SUBJECTS = {"net", "treatment", "prognosis"}
 # kinds of question about NETs as a whole
 NET_LEVEL = {"outlook", "cure", "how_chosen"}
 

@@ -11,6 +11,8 @@ from bot import content
 from bot.nlp import SUBJECT, UNCOVERED
 
 
+# subjects that say little about which one is meant ("treatment", "outlook", "tumour")
+GENERAL_SUBJECTS = {"net", "treatment", "prognosis"}
 # words that start a new clause: a "set aside" phrase before them does not reach past them
 CLAUSE_WORDS = {"when", "if", "for", "that", "which", "who", "where", "because", "but", "while", "once"}
 
@@ -63,8 +65,13 @@ class SubjectResolver:
                 return True
         return False
 
-    def resolve(self, doc) -> Found:
-        spans, subjects, uncovered = [], [], None
+    def resolve(self, doc, focus: int | None = None) -> Found:
+        """`focus`: where the question starts in a message of several sentences. A specific
+        subject named in the question is what it is about, whatever the story named before:
+        "...even with the injections. They mentioned tablets too. What drugs are there for
+        pancreatic NETs?" is about pancreatic NETs. A general word or a broad one ("drugs")
+        in the question leaves the choice to the whole message."""
+        spans, named, uncovered = [], [], None
         covered_tokens, aside = set(), set()
         for ent in doc.ents:
             if ent.label_ not in (SUBJECT, UNCOVERED):
@@ -74,7 +81,7 @@ class SubjectResolver:
             if ent.label_ == UNCOVERED:
                 uncovered = uncovered or ent.ent_id_
             else:
-                subjects.append(ent.ent_id_)
+                named.append((ent.ent_id_, ent.start_char))
                 if self._set_aside(doc, ent.start):
                     aside.add(ent.ent_id_)
         for tok in doc:
@@ -84,11 +91,22 @@ class SubjectResolver:
             if hit:
                 sid = self.fuzzy_names[hit[0]]
                 spans.append((tok.idx, tok.idx + len(tok.text), SUBJECT, sid))
-                subjects.append(sid)
-        # the deepest subject is the most specific; on a tie a named thing beats a general word
-        # ("treatments for liver mets" is about the liver), then the first one named wins
+                named.append((sid, tok.idx))
+        subjects = [sid for sid, _ in named]
         # a subject set aside ("apart from surgery") is what the question is not about
         pool = [s for s in subjects if s not in aside] or subjects
+        best = self._choose(pool, subjects)
+        if focus is not None:
+            asked = [sid for sid, at in named if at >= focus and sid not in aside]
+            in_question = self._choose(asked, subjects) if asked else None
+            if in_question and in_question not in GENERAL_SUBJECTS and not self.subjects[in_question].get("broad"):
+                best = in_question
+        return Found(subject=best, uncovered=uncovered, spans=tuple(spans))
+
+    def _choose(self, pool: list[str], subjects: list[str]) -> str | None:
+        """The subject a message is about, of those named (`subjects`, in order)."""
+        # the deepest subject is the most specific; on a tie a named thing beats a general word
+        # ("treatments for liver mets" is about the liver), then the first one named wins
         best = max(pool, key=lambda s: (self.depth[s], s not in self.unmasked, -subjects.index(s)),
                    default=None)
         # a broad word for treatment next to a condition ("tablets for pancreatic NETs",
@@ -103,7 +121,7 @@ class SubjectResolver:
         if parent and any(s != best and self.subjects[s].get("parent") == parent
                           and self.kind.get(s) == self.kind.get(best) for s in pool):
             best = parent
-        return Found(subject=best, uncovered=uncovered, spans=tuple(spans))
+        return best
 
     def parents(self, sid: str) -> list[str]:
         """sid, then its parent, grandparent... (the answer lookup chain)."""

@@ -144,3 +144,19 @@ def test_extractor_gives_a_span_for_a_parent_chosen_for_two_children():
     SubjectExtractor({"mask_tokens": False}).process([msg])
     ent = next(e for e in msg.get(ENTITIES) if e["entity"] == "subject")
     assert ent["value"] == "ssa" and text[ent["start"]:ent["end"]] == "somatuline"
+
+
+@pytest.mark.parametrize("text,whole,asked", [
+    # a specific subject in the question beats what the story named
+    ("I was told my pancreatic NET has grown even with the injections. What drugs are there for "
+     "pancreatic NETs?", "ssa", "pancreatic_net"),
+    # a broad or general word in the question leaves the choice to the whole message
+    ("I have carcinoid heart disease. What drugs help?", "chd", "chd"),
+    ("My mum is on lanreotide. How is treatment chosen?", "lanreotide", "lanreotide"),
+])
+def test_a_specific_subject_in_the_question_comes_first(text, whole, asked):
+    from bot.nlu.subject_extractor import question_start
+    nlp, r = build_pipeline(), SubjectResolver()
+    doc = nlp(text.lower())
+    assert r.resolve(doc).subject == whole
+    assert r.resolve(doc, focus=question_start(text)).subject == asked

@@ -68,3 +68,10 @@ def test_everyday_reassurance_downplays_a_classifier_only_emergency():
         assert t.check(text).level not in ("emergency", "crisis")
         assert t.downplayed(text)
     assert not t.downplayed("my husband collapsed and is not breathing")
+
+
+def test_demoted_question_prefers_a_kind_of_question_over_not_covered():
+    ranking = [{"name": "report_symptom", "confidence": 0.6}, {"name": "ask_not_covered", "confidence": 0.19},
+               {"name": "ask_what_for", "confidence": 0.1}]
+    names = [r["name"] for r in demoted_ranking(ranking, info_question=True)]
+    assert names[0] == "ask_what_for" and "ask_not_covered" in names

@@ -35,7 +35,11 @@ def demoted_ranking(ranking: list[dict], info_question: bool) -> list[dict]:
     for NETs in the bowel?" is a question, not a symptom report."""
     rest = [r for r in ranking if r.get("name") not in EMERGENCY_INTENTS]
     if info_question:
-        asks = [r for r in rest if (r.get("name") or "").startswith("ask_") and r.get("name") != "ask_capabilities"]
+        # "not covered" is not a kind of question: the answer action still says so when the
+        # uncovered topic is in the question, and answers it when the topic was only in the story
+        # ("I get hot flushes after meals... Do octreotide injections help with flushing?")
+        asks = [r for r in rest if (r.get("name") or "").startswith("ask_")
+                and r.get("name") not in ("ask_capabilities", "ask_not_covered")]
         rest = asks + [r for r in rest if r not in asks]
     return rest
 

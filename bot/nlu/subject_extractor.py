@@ -20,10 +20,17 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.intent_guard import questions_last_first
 from bot.nlp import UNCOVERED
 from bot.subjects import SubjectResolver
 
 MASK = {"SUBJECT": "__subject__", UNCOVERED: "__topic__"}
+
+
+def question_start(text: str) -> int | None:
+    """Where the question sentences start in a message of several sentences, else None."""
+    asked = questions_last_first(text)
+    return min(text.rfind(q) for q in asked) if asked else None
 
 
 def placeholder(label: str, kind: str | None) -> str:
@@ -58,7 +65,10 @@ class SubjectExtractor(GraphComponent, EntityExtractorMixin):
 
     def _resolve(self, message: Message):
         doc = message.get(SPACY_DOCS[TEXT])
-        return self.resolver.resolve(doc) if doc is not None else None
+        if doc is None:
+            return None
+        # in a message of several sentences, a subject named in the question comes first
+        return self.resolver.resolve(doc, focus=question_start(message.get(TEXT) or ""))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         if self.config["mask_tokens"]:
@@ -80,9 +90,12 @@ class SubjectExtractor(GraphComponent, EntityExtractorMixin):
                 entities.append({"entity": "subject", "value": found.subject})
             if found.uncovered:
                 entities.append({"entity": "uncovered_topic", "value": found.uncovered})
-            for e in entities:  # span of the first match of that id, for Rasa's UIs; a parent
-                # chosen for two named children ("somatuline or sandostatin") takes the first child's
-                span = next((s for s in found.spans if s[3] == e["value"]), found.spans[0])
+            focus = question_start(message.get(TEXT) or "") or 0
+            for e in entities:  # span of the first match of that id (in the question, if there),
+                # for Rasa's UIs and the guard; a parent chosen for two named children
+                # ("somatuline or sandostatin") takes the first child's
+                span = next((s for s in found.spans if s[3] == e["value"] and s[0] >= focus),
+                            next((s for s in found.spans if s[3] == e["value"]), found.spans[0]))
                 e.update(start=span[0], end=span[1], confidence_entity=1.0)
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(entities),
                         add_to_output=True)
