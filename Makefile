@@ -16,6 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTIONS_PORT ?= 5055
+export BOT_DATA_DIR ?= $(CURDIR)/var
 
 CONTENT := $(shell find content config -name '*.yml') ../shared/source/net-treatment-article.txt
 BUILD_CODE := bot/__main__.py bot/content.py bot/source.py bot/kb_build.py bot/nlp.py bot/responses.py bot/settings.py

@@ -5,6 +5,7 @@ user does. Ports and the optional API token come from the environment:
   RASA_PORT (5005) ACTIONS_PORT (5055) WEB_PORT (8080) RASA_INTERFACE (127.0.0.1)
   RASA_TOKEN: if set, Rasa's HTTP API is enabled and protected by this token; else it is off.
   RASA_WORKERS (2): Rasa worker processes; they share the SQLite lock and tracker stores.
+  BOT_DATA_DIR (var): where those stores live (tracker.db, locks.db); the tests use a throwaway one.
 """
 from __future__ import annotations
 
@@ -117,9 +118,11 @@ def main(argv=None) -> int:
     if not MODEL.exists():
         print(f"No trained model at {MODEL}. Run `make run` (it trains one).", file=sys.stderr)
         return 2
-    (PROJECT_ROOT / "var").mkdir(exist_ok=True)
+    data_dir = Path(os.environ.get("BOT_DATA_DIR") or PROJECT_ROOT / "var")
+    data_dir.mkdir(parents=True, exist_ok=True)
     env = quiet_env()
-    env["ACTIONS_PORT"] = str(actions_port)  # endpoints.yml reads it
+    env["ACTIONS_PORT"] = str(actions_port)  # endpoints.yml reads both
+    env["BOT_DATA_DIR"] = str(data_dir)
     # Two workers use both cores of the reference machine (make bench: ~1.7x the messages/s)
     env["SANIC_WORKERS"] = os.environ.get("RASA_WORKERS", "2")
     procs = {}

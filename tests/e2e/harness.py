@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import tempfile
 import time
 import urllib.error
 import urllib.request
+import weakref
 
 from bot import PROJECT_ROOT
 
@@ -27,10 +30,14 @@ class Stack:
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.actions = actions
         self.proc = None
+        # conversations and locks of test runs go to a throwaway folder, never into var/ where
+        # `make run` keeps real conversations; it lasts across stop() and start() (a restart test)
+        self.data_dir = tempfile.mkdtemp(prefix="netbot-test-")
+        weakref.finalize(self, shutil.rmtree, self.data_dir, True)
 
     def start(self, timeout: float = 180) -> float:
         env = dict(os.environ, RASA_PORT=str(self.rasa_port), ACTIONS_PORT=str(self.actions_port),
-                   WEB_PORT=str(free_port()))
+                   WEB_PORT=str(free_port()), BOT_DATA_DIR=self.data_dir)
         cmd = [sys.executable, "-m", "bot.serve", "--no-web"] + ([] if self.actions else ["--no-actions"])
         t0 = time.monotonic()
         self.proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,

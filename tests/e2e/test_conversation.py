@@ -130,3 +130,14 @@ def test_conversation_survives_restart(stack):
     stack.start()
     body = text_of(stack.say(s, "who is it for"))
     assert "pancrea" in body.lower()
+
+
+def test_test_conversations_stay_out_of_the_real_store(stack):
+    # `make run` keeps real conversations in var/; test runs (and `make bench`) must not add to it
+    from pathlib import Path
+    from bot import PROJECT_ROOT
+    real = PROJECT_ROOT / "var" / "tracker.db"
+    before = real.stat().st_mtime_ns if real.exists() else None
+    stack.say(sender(), "what is lanreotide")
+    assert (Path(stack.data_dir) / "tracker.db").stat().st_size > 0
+    assert (real.stat().st_mtime_ns if real.exists() else None) == before
