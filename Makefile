@@ -25,7 +25,7 @@ BUILD_CODE := bot/__main__.py bot/content.py bot/source.py bot/kb_build.py bot/n
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/nlu/*.py bot/policies/*.py bot/subjects.py \
   bot/nlp.py content/subjects.yml
 
-.PHONY: help venv build model run test test-unit validate test-stories test-e2e test-browser bench eval cross-validate clean
+.PHONY: help venv build model run test test-unit validate test-stories test-e2e test-browser bench eval cross-validate forget clean
 
 help:
 	@echo "make run    set everything up and start the bot (chat at http://localhost:8080)"
@@ -88,6 +88,9 @@ eval: $(MODEL)
 
 bench: $(MODEL)
 	$(PY) -m bench.run
+
+forget: venv   # delete conversations older than privacy.keep_conversations_days (for cron)
+	$(PY) -m bot.retention
 
 clean:
 	rm -rf build models results var .pytest_cache

@@ -13,13 +13,16 @@ import argparse
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
 from bot import PROJECT_ROOT
+from bot.retention import forget_old
 from bot.settings import Settings
 
 MODEL = PROJECT_ROOT / "models" / "net-bot.tar.gz"
@@ -91,6 +94,22 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def keep_forgetting(db: Path, days: int, every: float = 86400) -> threading.Thread:
+    """Forget old conversations now and then daily, beside the servers (bot/retention.py)."""
+    def run() -> None:
+        while True:
+            try:
+                n = forget_old(db, days)
+                if n:
+                    print(f"Forgot {n} conversation(s) with nothing new for {days} days.", flush=True)
+            except sqlite3.Error as e:  # a busy or damaged file: say so, try again tomorrow
+                print(f"Could not forget old conversations: {e}", file=sys.stderr, flush=True)
+            time.sleep(every)
+    t = threading.Thread(target=run, name="forget-old-conversations", daemon=True)
+    t.start()
+    return t
+
+
 def port_in_use(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
@@ -123,6 +142,7 @@ def main(argv=None) -> int:
     env = quiet_env()
     env["ACTIONS_PORT"] = str(actions_port)  # endpoints.yml reads both
     env["BOT_DATA_DIR"] = str(data_dir)
+    keep_forgetting(data_dir / "tracker.db", Settings.load().keep_conversations_days)
     # Two workers use both cores of the reference machine (make bench: ~1.7x the messages/s)
     env["SANIC_WORKERS"] = os.environ.get("RASA_WORKERS", "2")
     procs = {}

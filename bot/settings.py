@@ -27,6 +27,7 @@ class Settings:
     urgent_advice: str = "111"
     crisis_line: str = "Samaritans on 116 123"
     cors_origins: tuple = field(default=())
+    keep_conversations_days: int = 30
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Settings":
@@ -38,6 +39,9 @@ class Settings:
         missing = [k for k in ("name", "nurse_line", "nurse_hours") if not clinic.get(k)]
         if missing:
             raise SettingsError(f"{path}: clinic.{', clinic.'.join(missing)} must be set")
+        keep = (raw.get("privacy") or {}).get("keep_conversations_days", 30)
+        if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
+            raise SettingsError(f"{path}: privacy.keep_conversations_days must be a whole number of days, 1 or more")
         return cls(
             clinic_name=clinic["name"], team_name=clinic.get("team_name", "NET team"),
             nurse_title=clinic.get("nurse_title", "NET nurse"), nurse_line=str(clinic["nurse_line"]),
@@ -46,6 +50,7 @@ class Settings:
             urgent_advice=str(phones.get("urgent_advice", "111")),
             crisis_line=str(phones.get("crisis_line", "Samaritans on 116 123")),
             cors_origins=tuple((raw.get("web") or {}).get("cors_origins") or ()),
+            keep_conversations_days=keep,
         )
 
     def placeholders(self) -> dict:

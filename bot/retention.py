@@ -1,0 +1,58 @@
+"""Forget conversations nobody has added to for a while.
+
+Conversations are health data. The tracker store keeps them so a restart loses nothing, but
+not for ever: a conversation whose newest message is older than
+`privacy.keep_conversations_days` (config/settings.yml) is deleted, all of it. SQLite's
+`secure_delete` overwrites the deleted rows, so they cannot be read back from the file.
+`bot.serve` runs this at start and then daily; `make forget` runs it once (for cron).
+The worker processes' read cache sees the shorter conversation and drops it
+(bot/tracker_store.py).
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+from bot.settings import Settings
+
+DAY = 86400
+CHUNK = 500  # conversations per DELETE, so the workers never wait long for the write lock
+
+
+def tracker_db() -> Path:
+    return Path(os.environ.get("BOT_DATA_DIR") or PROJECT_ROOT / "var") / "tracker.db"
+
+
+def forget_old(db: Path, days: int, now: float | None = None) -> int:
+    """Delete every conversation whose newest event is more than `days` old; how many."""
+    if not db.exists():
+        return 0
+    cutoff = (time.time() if now is None else now) - days * DAY
+    with sqlite3.connect(db, timeout=30) as c:
+        if not c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").fetchone():
+            return 0
+        c.execute("PRAGMA secure_delete = ON")
+        old = [r[0] for r in c.execute(
+            "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < ?", (cutoff,))]
+        for i in range(0, len(old), CHUNK):
+            chunk = old[i:i + CHUNK]
+            c.execute(f"DELETE FROM events WHERE sender_id IN ({','.join('?' * len(chunk))})", chunk)
+            c.commit()
+        if old:  # a WAL file may still hold the deleted pages: fold it back and empty it
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return len(old)
+
+
+def main() -> int:
+    days = Settings.load().keep_conversations_days
+    n = forget_old(tracker_db(), days)
+    print(f"Forgot {n} conversation(s) with nothing new for {days} days.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
