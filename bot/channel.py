@@ -29,7 +29,6 @@ from bot.triage import Triage
 logger = logging.getLogger(__name__)
 MAX_CHARS = 2000          # a patient's question fits easily; longer is pasted text or abuse
 SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
-EMERGENCY_LEVELS = {"emergency": "emergency", "crisis": "emergency_crisis"}
 
 
 def check_body(raw: bytes) -> tuple[dict | None, str | None]:
@@ -64,9 +63,9 @@ class GuardedRestInput(RestInput):
         """A reply given here without a conversation turn, or None to pass the message on."""
         if not text.strip():
             return self.replies.messages("empty_message")
-        if len(text) > MAX_CHARS:
-            level = self.triage.check(text).level
-            return self.replies.messages(EMERGENCY_LEVELS.get(level, "too_long"))
+        if len(text) > MAX_CHARS:  # the disposition's reply, else ask for a shorter question
+            disposition = self.triage.check(text).disposition
+            return self.replies.messages(self.triage.table.reply(disposition) or "too_long")
         return None
 
     def with_safety_net(self, text: str, messages: list[dict]) -> list[dict]:

@@ -54,6 +54,11 @@ def triage_phrases() -> dict:
     return load_yaml(CONTENT_DIR / "triage.yml")
 
 
+def dispositions() -> dict:
+    """The safety triage's table: situations + modifiers -> disposition (content/dispositions.yml)."""
+    return load_yaml(CONTENT_DIR / "dispositions.yml")
+
+
 KB_INPUTS = ("subjects.yml", "aspects.yml", "source.yml", "glossary.yml", "answers/*.yml")
 
 

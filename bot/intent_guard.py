@@ -21,7 +21,7 @@ import re
 
 from bot import content
 
-SAFETY = {"emergency", "emergency_crisis", "report_symptom", "distress"}
+SAFETY = {"emergency", "emergency_crisis", "urgent_symptom", "report_symptom", "distress"}
 # a question, or a request for information ("tell me about carcinoid heart disease please")
 QUESTION = re.compile(r"\?(\s|$)|^\W*(is|are|can|could|do|does|did|what|whats|what's|how|why|when|who|which|will|would|should"
                       r"|tell me|explain|describe|info|information|more about)\b", re.I)

@@ -34,7 +34,8 @@ class Replies:
         """[{'text': ..., 'buttons'?: [...]}] for reply `name`, placeholders filled."""
         reply = self.spec[name]
         fill = {**self.settings.placeholders(), **values}
-        out = [{"text": m["text"].format(**fill)} for m in reply["messages"]]
+        texts = [" ".join(m["text"].format(**fill).split()) for m in reply["messages"]]
+        out = [{"text": t} for t in texts if t]  # an empty optional setting leaves no gap
         if reply.get("buttons") == "topics":
             out[-1]["buttons"] = topic_buttons()
         return out

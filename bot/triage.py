@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-LEVELS = ("crisis", "emergency", "concern")  # rank order: the first level found wins
+from bot.dispositions import ORDER as _ORDER, DispositionTable, Finding
+
+# rank order of the phrase lists: the first level found is the Verdict's `level`. "signal" phrases
+# mean nothing alone (content/dispositions.yml gives them a disposition only with modifiers).
+LEVELS = ("crisis", "emergency", "concern", "signal")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011\u2013](?=\w)")  # "self-harm" -> "self harm"
 _GROUP = re.compile(r"<(\w+)>")
@@ -30,6 +34,10 @@ class Verdict:
     question: bool = False         # the only mention was in a general question ("can X cause chest pain?")
     context: str | None = None     # an emergency phrase read as not happening now: "past" | "hypothetical"
                                    # (level "concern") or "fiction" (level "none"); see `context` in triage.yml
+    disposition: str = "none"      # "emergency" | "crisis" | "urgent" | "soon" | "none" (content/dispositions.yml)
+    rule: str | None = None        # the disposition rule that decided it, for audit
+    situations: tuple = ()         # every situation found, as (category, context) pairs
+    modifiers: tuple = ()          # the modifiers found in the message (dispositions.yml)
 
 
 def build_nlp():
@@ -46,11 +54,12 @@ class Triage:
     goes into two PhraseMatchers (exact words, lemmas); a phrase matches when its segments follow
     each other with small gaps. Then exceptions, negation and information questions are applied."""
 
-    def __init__(self, phrases: dict, nlp=None):
+    def __init__(self, phrases: dict, nlp=None, table: dict | None = None, emergency_number: str | None = None):
         from spacy.matcher import PhraseMatcher
 
         self.nlp = nlp or build_nlp()
         cfg = phrases
+        self._rewrites = [(re.compile(a), b) for a, b in cfg.get("rewrites") or []]
         self.max_gap = int(cfg.get("max_gap", 3))
         self.gap_stops = set(_words(cfg, "gap_stops"))
         norm = {_HYPHEN.sub(" ", v.lower().translate(_APOSTROPHES)): target
@@ -60,14 +69,17 @@ class Triage:
                           for r in (cfg.get("readings") or {}).values()]
         alts = "|".join(re.escape(k) for k in sorted(norm, key=len, reverse=True))
         self._norm_re = re.compile(rf"(?<![\w'])(?:{alts})(?![\w'])") if alts else None
-        self.groups = cfg.get("groups") or {}
+        self.groups = dict(cfg.get("groups") or {})
+        if emergency_number:  # "call 911" reads as a call for help where 911 is the number
+            self.groups["emergency_number"] = [*self.groups.get("emergency_number", []), str(emergency_number)]
         self.neg_cues = set(_words(cfg, "negation_cues"))
         downplay = _words(cfg, "downplay_cues")
         self._downplay = re.compile(r"\b(" + "|".join(re.escape(w) for w in downplay) + r")\b") if downplay else None
         self.neg_fillers = set(_words(cfg, "negation_fillers"))
         self.q_starts = [self._toks(s) for s in _words(cfg, "question_starts")]
         self.q_lead_ins = set(_words(cfg, "question_lead_ins"))
-        self.personal = [" ".join(self._toks(s)) for s in _words(cfg, "personal_cues")]
+        self.personal = [" ".join(self._toks(x)) for s in _words(cfg, "personal_cues") for x in self._expand(s)]
+        self.impersonal = [" ".join(self._toks(s)) for s in _words(cfg, "impersonal")]
         self.doubt = [" ".join(self._toks(s)) for s in _words(cfg, "doubt_cues")]
         self.topic_cues = [self._toks(s) for s in _words(cfg, "topic_cues")]
         ctx = cfg.get("context") or {}
@@ -91,6 +103,10 @@ class Triage:
                     self._add_rule(level, cat, negatable, [_words({"p": p}, "p") for p in parts])
         for t in _words(cfg, "exceptions"):
             self._add_rule("exception", None, False, [[t]])
+        self.table = DispositionTable(table or {"dispositions": {d: {} for d in _ORDER}},
+                                      {c for lv in (cfg.get("levels") or {}).values() for c in lv or {}})
+        self.modifiers = {name: [self._toks(w) for w in _words({"m": words}, "m")]
+                          for name, words in self.table.modifiers.items()}
         # "=..." segments match exact words only; the others match exact words or lemmas
         segs = sorted({seg for pats in self.by_first.values() for _, _, p in pats for seg in p})
         self.lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -103,14 +119,16 @@ class Triage:
 
     @classmethod
     def from_content(cls, nlp=None) -> "Triage":
-        """The reviewed phrases in content/triage.yml; `nlp`: share a blank English + lemmatizer pipeline."""
-        from bot.content import triage_phrases
-        return cls(triage_phrases(), nlp)
+        """The reviewed phrases (content/triage.yml) and table (content/dispositions.yml), with
+        the configured emergency number; `nlp`: share a blank English + lemmatizer pipeline."""
+        from bot.content import dispositions, triage_phrases
+        from bot.settings import Settings
+        return cls(triage_phrases(), nlp, dispositions(), Settings.load().emergency)
 
     @classmethod
     def from_file(cls, path: str | Path, nlp=None) -> "Triage":
-        from bot.content import load_yaml
-        return cls(load_yaml(Path(path)), nlp)
+        from bot.content import dispositions, load_yaml
+        return cls(load_yaml(Path(path)), nlp, dispositions())
 
     def _toks(self, text: str) -> list[str]:
         return [t.lower_ for t in self.nlp.make_doc(self.normalise(text))]
@@ -138,6 +156,8 @@ class Triage:
     def normalise(self, text: str) -> str:
         text = _HYPHEN.sub(" ", text.lower().translate(_APOSTROPHES))
         text = self._norm_re.sub(lambda m: self._norm_map[m.group(0)], text) if self._norm_re else text
+        for rx, replacement in self._rewrites:  # "38 point 6" -> "38.6"
+            text = rx.sub(replacement, text)
         for rx, low, high, words in self._readings:  # "bp 70/40" -> "bp 70/40 low blood pressure"
             text = rx.sub(lambda m: f"{m.group(0)} {words} " if low <= float(m.group(1)) <= high
                           else m.group(0), text)
@@ -163,7 +183,8 @@ class Triage:
             return self._check_doc(self.nlp(text))
         step = _CHUNK - 1000  # overlap so that a phrase on a chunk border is still seen whole
         found = [self._check_doc(self.nlp(text[i:i + _CHUNK])) for i in range(0, len(text), step)]
-        return min(found, key=lambda v: ((*LEVELS, "none").index(v.level), not v.category))
+        return min(found, key=lambda v: ((*_ORDER, "none").index(v.disposition),
+                                         (*LEVELS, "none").index(v.level), not v.category))
 
     def check_doc(self, doc) -> Verdict:
         """Use a Doc from the caller's pipeline when it is already what check() would build."""
@@ -180,6 +201,29 @@ class Triage:
                 ends[s] = max(e, ends.get(s, e))
         if not seg_ends:
             return Verdict()
+        verdict, findings = self._find(doc, seg_ends)
+        modifiers = self._modifiers(doc) if findings else set()
+        decision = self.table.decide(findings, modifiers)
+        level = verdict.level if verdict.level != "signal" else "none"
+        return replace(verdict, level=level, disposition=decision.disposition, rule=decision.rule,
+                       category=decision.category or verdict.category,
+                       situations=tuple((f.category, f.context) for f in findings),
+                       modifiers=tuple(sorted(modifiers)))
+
+    def _modifiers(self, doc) -> set:
+        """Names of the dispositions.yml modifiers in the message, unless negated ("no plan")."""
+        words = [t.lower_ for t in doc]
+        found = set()
+        for name, phrases in self.modifiers.items():
+            for toks in phrases:
+                n = len(toks)
+                if any(words[i:i + n] == toks and not self._negated(doc, i) for i in range(len(words) - n + 1)):
+                    found.add(name)
+                    break
+        return found
+
+    def _find(self, doc, seg_ends) -> tuple[Verdict, list]:
+        """The engine's best phrase verdict, and every situation found with its context."""
         # may a gap include token i? (not punctuation, line breaks or a gap stop word)
         gap_ok = [not (t.is_punct or t.is_space or t.lower_ in self.gap_stops) for t in doc]
         hits = []  # (rule id, (part, template), start, end)
@@ -191,10 +235,12 @@ class Triage:
                         hits.append((rid, part, start, stop))
         spans = [(s, e) for rid, _, s, e in hits if self.rules[rid][0] == "exception"]
         downgrades = [(s, e) for rid, _, s, e in hits if self.rules[rid][4]]
+        crisis_spans = [(s, e) for rid, _, s, e in hits if self.rules[rid][0] == "crisis"]
         sents, personal_msg, msg_ctx = self._sentences(doc)
         resolved_at = self._positions(doc, "resolved")
         live, dead = {}, {}  # rule id -> {part: (template, start, end, negated, question)}
         soft = {}  # context -> emergency rules as `live`, read as past, hypothetical or fiction
+        crisis_context = {}  # crisis rule id -> "past" | "hypothetical" | "fiction" (still live)
         for rid, (part, tmpl), s, e in hits:
             level, cat, negatable, n_parts, _ = self.rules[rid]
             if level == "exception" or any(s < xe and xs < e for xs, xe in spans):
@@ -203,37 +249,52 @@ class Triage:
             if level == "emergency" and n_parts == 1 and any(
                     ds <= s and e <= de and de - ds > e - s for ds, de in downgrades):
                 continue
+            # an emergency phrase inside a longer crisis phrase is part of it: "sleep and not wake up"
+            if level == "emergency" and n_parts == 1 and any(
+                    cs <= s and e <= ce and ce - cs > e - s for cs, ce in crisis_spans):
+                continue
             neg = negatable and self._negated(doc, s)
             is_q, personal_sent, ctx, ongoing = sents[s]
             near = self._near(doc, s)
             if level == "emergency" and self._animal(near):
                 ctx = "animal"  # "my cat had a seizure": not a person
-            if ctx == "recent":  # recent counts as past only when the message then says it is over
+            recent = ctx == "recent"
+            if recent:  # recent counts as past only when the message then says it is over
                 ctx = "past" if any(p > s for p in resolved_at) else None
             q = level != "crisis" and (self._topic(doc, s) or is_q and not (
                 personal_msg if level == "emergency" else personal_sent))
             story = msg_ctx if msg_ctx and not ongoing and not self._has_person(near) else None
             # a concern only in a hypothetical or past sentence: "if someone with carcinoid heart
             # disease gets breathless, what helps?" (stories and pets are for emergencies only)
-            calm = (ctx or story) if level == "emergency" else (ctx if ctx in ("past", "hypothetical") else None)
+            calm = (ctx or story) if level in ("emergency", "crisis") else \
+                (ctx if ctx in ("past", "hypothetical") else None)
             if cat in self.always_now:
                 calm = None
+            if level == "crisis" and calm and not recent:
+                # a crisis always escalates; the table reads its context ("my father overdosed
+                # years ago" is not an act now) through the finding. An act this morning that
+                # "feels fine" is still now: an overdose harms later.
+                crisis_context.setdefault(rid, calm)
             if level in ("emergency", "concern") and not (neg or q) and calm:
                 soft.setdefault(calm, {}).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
                 continue
             (dead if neg or q else live).setdefault(rid, {}).setdefault(part, (tmpl, s, e, neg, q))
+        findings = [Finding(self.rules[rid][1], crisis_context.get(rid, "now")) for rid, parts in live.items()
+                    if len(parts) == self.rules[rid][3]]
+        findings += [Finding(self.rules[rid][1], context) for context, found in soft.items()
+                     for rid, parts in found.items() if len(parts) == self.rules[rid][3]]
         best = _pick(self.rules, live)
         calmed_emergency = any(_pick(self.rules, {rid: parts for rid, parts in found.items()
                                                   if self.rules[rid][0] == "emergency"}) for found in soft.values())
         if best and (best.level != "concern" or not calmed_emergency):
-            return best  # a concern happening now outranks a concern that is not
+            return best, findings  # a concern happening now outranks a concern that is not
         for context in ("past", "hypothetical", "fiction", "animal"):  # every part of a rule in one context
             found = _pick(self.rules, soft.get(context, {}))
             if found:
                 level = "none" if context in ("fiction", "animal") else "concern"
-                return Verdict(level, found.category, found.matched, context=context)
+                return Verdict(level, found.category, found.matched, context=context), findings
         both = {rid: {**dead.get(rid, {}), **live.get(rid, {})} for rid in {*dead, *live}}
-        return best or _pick(self.rules, both, dead_only=True) or Verdict()
+        return best or _pick(self.rules, both, dead_only=True) or Verdict(), findings
 
     def _chain(self, segs, end, seg_ends, gap_ok):
         for seg in segs:
@@ -291,6 +352,8 @@ class Triage:
         for s, e in bounds:
             words = [t.lower_ for t in doc[s:e]]
             joined = f" {' '.join(words)} "
+            for c in self.impersonal:  # "how do they treat it": not a report about someone
+                joined = joined.replace(f" {c} ", "  ")
             personal = any(f" {c} " in joined for c in self.personal)
             personal_msg |= personal or any(f" {c} " in joined for c in self.doubt)
             out[s:e] = [(self._is_question(words), personal, self._context(joined), self._ongoing(joined))] * (e - s)

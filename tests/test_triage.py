@@ -1,4 +1,5 @@
-"""Safety triage (bot/triage.py + content/triage.yml) against the labelled corpus.
+"""Safety triage (bot/triage.py + content/triage.yml + content/dispositions.yml) against the
+labelled corpus, by disposition. What the patient then sees first is tests/test_dispositions.py.
 
 Run `pytest tests/test_triage.py -q`: the last test prints the detection figures even without -s.
 """
@@ -16,10 +17,17 @@ from bot import content
 from bot.triage import Triage, Verdict
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "triage_corpus.yml").read_text(encoding="utf-8"))
-URGENT = [(lv, cat, m) for lv in ("emergency", "crisis") for cat, ms in CORPUS[lv].items() for m in ms]
-CONCERN = [(cat, m) for cat, ms in CORPUS["concern"].items() for m in ms]
+CONTENT = Path(content.__file__).resolve().parent.parent / "content"
+RED_FLAGS = [(d, cat, m) for d in ("emergency", "crisis", "urgent", "soon") for cat, ms in CORPUS[d].items()
+             for m in ms]
+URGENT = [x for x in RED_FLAGS if x[0] in ("emergency", "crisis")]
+CONCERN = [(cat, m) for d, cat, m in RED_FLAGS if d in ("urgent", "soon")]
 BENIGN = CORPUS["none"]
-MAX_BENIGN_FLAGGED = 0.03
+MILD = CORPUS["mild"]
+# benign sent to the team or GP: past emergencies ("my aunt had a heart attack years ago") get the
+# `soon` reply by design (emergency_not_now), and the benign list is full of them
+MAX_BENIGN_FLAGGED = 0.07
+MAX_TO_999 = 0.01           # benign and mild sent to 999
 
 
 @pytest.fixture(scope="module")
@@ -30,37 +38,36 @@ def triage() -> Triage:
 @pytest.fixture(scope="module")
 def verdicts(triage):
     """Every corpus message checked once: {text: Verdict}."""
-    texts = [m for *_, m in URGENT] + [m for _, m in CONCERN] + BENIGN
+    texts = [m for *_, m in RED_FLAGS] + BENIGN + MILD
     return {t: triage.check(t) for t in texts}
 
 
-def test_corpus_is_big_enough_and_covers_every_category(triage):
-    assert len(URGENT) >= 170 and len(CONCERN) >= 40 and len(BENIGN) >= 120
-    file_cats = {lv: set(cats) for lv, cats in content.triage_phrases()["levels"].items()}
-    assert {c for lv, c, _ in URGENT if lv == "emergency"} == file_cats["emergency"]
-    assert {c for lv, c, _ in URGENT if lv == "crisis"} == file_cats["crisis"]
-    assert {c for c, _ in CONCERN} <= file_cats["concern"]
+def test_corpus_is_big_enough_and_covers_every_situation(triage):
+    assert len(RED_FLAGS) >= 300 and len(BENIGN) + len(MILD) >= 300 and len(MILD) >= 80
+    file_cats = {c for cats in content.triage_phrases()["levels"].values() for c in cats}
+    found = {c for v in map(triage.check, [m for *_, m in RED_FLAGS]) for c, _ in v.situations}
+    assert file_cats - {"oblique_farewell"} <= found, file_cats - found   # context across turns: tests/e2e
 
 
-@pytest.mark.parametrize("level,category,text", URGENT)
-def test_every_urgent_phrasing_is_detected_at_its_level(verdicts, level, category, text):
-    assert verdicts[text].level == level, f"{text!r} -> {verdicts[text]}"
-
-
-@pytest.mark.parametrize("category,text", CONCERN)
-def test_concern_phrasings_are_concern_not_emergency(verdicts, category, text):
-    assert verdicts[text].level == "concern", f"{text!r} -> {verdicts[text]}"
+@pytest.mark.parametrize("disposition,category,text", RED_FLAGS)
+def test_every_red_flag_gets_its_disposition(verdicts, disposition, category, text):
+    assert verdicts[text].disposition == disposition, f"{text!r} -> {verdicts[text]}"
 
 
 def test_benign_flagged_rate_is_low(verdicts):
-    flagged = [(t, verdicts[t]) for t in BENIGN if verdicts[t].level != "none"]
+    flagged = [(t, verdicts[t]) for t in BENIGN if verdicts[t].disposition != "none"]
     assert len(flagged) / len(BENIGN) <= MAX_BENIGN_FLAGGED, flagged
-    assert not [t for t, v in flagged if v.level in ("emergency", "crisis")], flagged
+    assert not [t for t, v in flagged if v.disposition == "crisis"], flagged
 
 
-def test_categories_are_reported(verdicts):
-    wrong = [(c, t, verdicts[t].category) for lv, c, t in URGENT if verdicts[t].category != c]
-    assert len(wrong) <= 0.05 * len(URGENT), wrong
+def test_benign_and_mild_messages_are_rarely_sent_to_999(verdicts):
+    to_999 = [t for t in BENIGN + MILD if verdicts[t].disposition == "emergency"]
+    assert len(to_999) <= MAX_TO_999 * len(BENIGN + MILD), to_999
+
+
+def test_every_decision_names_its_rule(verdicts):
+    assert all(verdicts[m].rule for *_, m in RED_FLAGS)
+    assert not any(verdicts[t].rule for t in BENIGN if verdicts[t].disposition == "none")
 
 
 @pytest.mark.parametrize("text", [
@@ -87,17 +94,18 @@ def test_negated_mentions_do_not_escalate_but_are_reported(triage, text):
     ("I can't stop vomiting blood", "emergency"),
     ("can lanreotide cause chest pain? I have it now", "emergency"),  # personal cue anywhere escalates
     ("is chest pain dangerous?", "emergency"),                  # doubt cue: probably has it
-    ("I'm not suicidal but I have been cutting myself", "crisis"),  # crisis ignores negation
+    ("I'm not suicidal but I have been thinking about ending it all", "crisis"),  # crisis ignores negation
 ])
 def test_when_in_doubt_escalate(triage, text, level):
-    assert triage.check(text).level == level
+    assert triage.check(text).disposition == level
 
 
-def test_ranking_crisis_over_emergency_over_concern(triage):
-    assert triage.check("my ankles are swollen and I have chest pain").level == "emergency"
-    assert triage.check("chest pain and I want to kill myself").level == "crisis"
-    assert triage.check("really breathless on the stairs").level == "concern"   # exertion: not urgent
-    assert triage.check("suddenly really breathless on the stairs").level == "emergency"
+def test_the_most_urgent_disposition_wins(triage):
+    assert triage.check("my ankles are swollen and I have chest pain").disposition == "emergency"
+    assert triage.check("chest pain and I want to kill myself").disposition == "emergency"
+    assert triage.check("really breathless on the stairs").disposition == "soon"   # exertion: not urgent
+    assert triage.check("suddenly really breathless on the stairs").disposition == "emergency"
+    assert triage.check("on chemo with a fever and my ankles are puffy").disposition == "urgent"
 
 
 @pytest.mark.parametrize("text", ["", "   ", None, "😀🙂😱", "Я не могу дышать", "胸痛", "\x00\n\t", "?!" * 500,
@@ -109,7 +117,7 @@ def test_odd_input_is_safe(triage, text):
 def test_red_flag_inside_a_huge_message_is_found(triage):
     filler = "how often is lanreotide given 😀 " * 3500                  # ~115 KB: several chunks
     v = triage.check(filler + " my husband has collapsed " + filler)
-    assert (v.level, v.category) == ("emergency", "collapse")
+    assert (v.disposition, v.category) == ("emergency", "collapse")
 
 
 def test_check_doc_agrees_with_check(triage):
@@ -131,8 +139,11 @@ def test_phrases_really_come_from_the_file(triage, tmp_path, monkeypatch):
     phrases["levels"]["emergency"]["stroke"]["phrases"].append("toes ... tingly")
     (tmp_path / "triage.yml").write_text(yaml.safe_dump(phrases), encoding="utf-8")
     monkeypatch.setattr(content, "CONTENT_DIR", tmp_path)
+    monkeypatch.setattr(content, "dispositions", lambda: content.load_yaml(CONTENT / "dispositions.yml"))
     changed = Triage.from_content(nlp=triage.nlp)
-    assert changed.check("my toes went tingly") == Verdict("emergency", "stroke", "toes ... tingly")
+    v = changed.check("my toes went tingly")
+    assert (v.level, v.category, v.matched, v.disposition, v.rule) == \
+        ("emergency", "stroke", "toes ... tingly", "emergency", "emergency_now")
     assert Triage.from_file(tmp_path / "triage.yml", nlp=triage.nlp).check("toes are tingly").level == "emergency"
 
 
@@ -144,7 +155,7 @@ def test_yaml_booleans_are_refused(triage, tmp_path):
 
 
 def _timings(triage, n=3):
-    texts = [m for *_, m in URGENT] + [m for _, m in CONCERN] + BENIGN
+    texts = [m for *_, m in RED_FLAGS] + BENIGN
     out = []
     for _ in range(n):
         for t in texts:
@@ -162,19 +173,16 @@ def test_fast_enough(triage):
 def test_zz_summary(verdicts, triage, capsys):
     """Print the figures (shown in normal pytest output, not only with -s)."""
     lines = ["", "Safety triage on tests/data/triage_corpus.yml", f"{'expected':38}  detected"]
-    for lv, cats in (("emergency", CORPUS["emergency"]), ("crisis", CORPUS["crisis"]),
-                     ("concern", CORPUS["concern"])):
-        for cat, msgs in cats.items():
-            hit = sum(verdicts[m].level == lv for m in msgs)
-            same = sum(verdicts[m].level == lv and verdicts[m].category == cat for m in msgs)
-            lines.append(f"  {lv + '/' + cat:36}  {hit:3}/{len(msgs):<3} {hit / len(msgs):6.1%}"
-                         f"  (same category {same}/{len(msgs)})")
-    urgent_hit = sum(verdicts[m].level == lv for lv, _, m in URGENT)
-    concern_em = sum(verdicts[m].level == "emergency" for _, m in CONCERN)
-    flagged = [t for t in BENIGN if verdicts[t].level != "none"]
+    for d in ("emergency", "crisis", "urgent", "soon"):
+        for cat, msgs in CORPUS[d].items():
+            hit = sum(verdicts[m].disposition == d for m in msgs)
+            lines.append(f"  {d + '/' + cat:36}  {hit:3}/{len(msgs):<3} {hit / len(msgs):6.1%}")
+    red_hit = sum(verdicts[m].disposition == d for d, _, m in RED_FLAGS)
+    flagged = [t for t in BENIGN if verdicts[t].disposition != "none"]
+    to_999 = [t for t in BENIGN + MILD if verdicts[t].disposition == "emergency"]
     ms = _timings(triage, n=1)
-    lines += [f"  emergency+crisis detected: {urgent_hit}/{len(URGENT)} ({urgent_hit / len(URGENT):.1%})",
-              f"  concern flagged as emergency: {concern_em}/{len(CONCERN)}",
+    lines += [f"  red flags with their disposition: {red_hit}/{len(RED_FLAGS)} ({red_hit / len(RED_FLAGS):.1%})",
+              f"  benign + mild sent to 999: {len(to_999)}/{len(BENIGN + MILD)} {to_999}",
               f"  benign flagged: {len(flagged)}/{len(BENIGN)} ({len(flagged) / len(BENIGN):.1%}) {flagged}",
               f"  time per message: median {statistics.median(ms):.2f} ms, max {ms[-1]:.2f} ms"]
     with capsys.disabled():
@@ -186,6 +194,8 @@ def test_zz_summary(verdicts, triage, capsys):
     ("blood pressure 68 over 35 and grey", "emergency"),
     ("my bp was 130/85 at the gp", "none"),
     ("bp 165/100 at the pharmacy", "concern"),            # 150 or more: tell the team
+    ("temp 38 point 4 and im on everolimus", "concern"),  # a fever: dispositions.yml makes it urgent
+    ("thermometer says 102f", "concern"),
     ("sats 84% on the finger thing", "emergency"),        # oxygen 91% or lower
     ("sats 97% this morning", "none"),
     ("sugar 2.1 and she is confused", "emergency"),       # a hypo with confusion

@@ -4,18 +4,21 @@ import pytest
 from bot.nlu.safety_triage import DEMOTE, decide, demoted_ranking
 
 
-@pytest.mark.parametrize("level,negated,predicted,forced", [
+@pytest.mark.parametrize("disposition,negated,predicted,forced", [
     ("none", False, "emergency", None),                      # sure classifier-only emergency stands
     ("emergency", False, "ask_what_is", "emergency"),        # red flag beats the classifier
     ("emergency", False, "nlu_fallback", "emergency"),       # ...and low confidence
     ("crisis", False, "distress", "emergency_crisis"),
-    ("concern", False, "ask_what_is", "report_symptom"),
-    ("concern", False, "emergency", "report_symptom"),       # classifier alone does not over-triage a concern
+    ("urgent", False, "ask_what_is", "urgent_symptom"),
+    ("urgent", False, "emergency", "urgent_symptom"),        # a fever on chemo: the 24-hour line, not 999
+    ("soon", False, "ask_what_is", "report_symptom"),
+    ("soon", False, "emergency", "report_symptom"),          # classifier alone does not over-triage a concern
     ("none", True, "emergency", DEMOTE),                     # "no chest pain, ..."
     ("none", False, "ask_how_often", None),
+    ("none", False, "urgent_symptom", "report_symptom"),     # the urgent reply needs a fever the phrases found
 ])
-def test_decide(level, negated, predicted, forced):
-    assert decide(level, negated, predicted) == forced
+def test_decide(disposition, negated, predicted, forced):
+    assert decide(disposition, negated, predicted) == forced
 
 
 def test_unsure_classifier_only_emergency_is_demoted():
@@ -31,7 +34,7 @@ def test_classifier_only_emergency_on_an_information_question_is_demoted():
     # one the triage found stays a symptom report
     assert decide("none", False, "report_symptom", 0.9, info_question=True) == DEMOTE
     assert decide("none", False, "report_symptom", 0.9, info_question=False) is None
-    assert decide("concern", False, "report_symptom", 0.9, info_question=True) == "report_symptom"
+    assert decide("soon", False, "report_symptom", 0.9, info_question=True) == "report_symptom"
 
 
 def test_demoted_question_about_a_subject_prefers_a_kind_of_question():
@@ -65,7 +68,7 @@ def test_everyday_reassurance_downplays_a_classifier_only_emergency():
     for text in ["Since my liver embolisation two weeks ago I've felt wiped out and I'm sleeping a lot. "
                  "No pain now and eating ok.",
                  "few spots of blood on the tissue when I wipe, probably piles I think. feel fine"]:
-        assert t.check(text).level not in ("emergency", "crisis")
+        assert t.check(text).disposition not in ("emergency", "crisis")
         assert t.downplayed(text)
     assert not t.downplayed("my husband collapsed and is not breathing")
 

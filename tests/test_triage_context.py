@@ -78,7 +78,7 @@ def test_context_makes_a_classifier_only_emergency_non_urgent():
     cannot call 999 on a story or on something that is over."""
     from bot.nlu.safety_triage import DEMOTE, decide
     assert decide("none", False, "emergency", 0.9, downplayed=True) == DEMOTE
-    assert decide("concern", False, "emergency", 0.9, downplayed=True) == "report_symptom"
+    assert decide("soon", False, "emergency", 0.9, downplayed=True) == "report_symptom"
 
 
 @pytest.mark.parametrize("text", [
@@ -93,11 +93,11 @@ def test_fine_before_the_event_does_not_make_it_over(triage, text):
 def test_backstory_then_a_question_gets_the_answer():
     from bot.nlu.safety_triage import decide
     # "when I collapsed last year they found my NET. What drugs are there for pancreatic NETs?"
-    assert decide("concern", False, "ask_who_for", 0.8, info_question=True, context="past") is None
+    assert decide("soon", False, "ask_who_for", 0.8, info_question=True, context="past") is None
     # without a question about a subject, or with no context, the symptom reply stays
-    assert decide("concern", False, "ask_who_for", 0.8, info_question=False, context="past") == "report_symptom"
-    assert decide("concern", False, "ask_who_for", 0.8, info_question=True, context=None) == "report_symptom"
-    assert decide("concern", False, "emergency", 0.8, info_question=True, context="past") == "report_symptom"
+    assert decide("soon", False, "ask_who_for", 0.8, info_question=False, context="past") == "report_symptom"
+    assert decide("soon", False, "ask_who_for", 0.8, info_question=True, context=None) == "report_symptom"
+    assert decide("soon", False, "emergency", 0.8, info_question=True, context="past") == "report_symptom"
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -160,11 +160,11 @@ def test_backstory_then_a_question_with_cue_words_is_the_question_whatever_the_c
     from bot.nlu.safety_triage import decide
     # "My husband had a stroke 3 years ago and recovered well. Now he has a pancreatic NET -
     # which newer drugs are licensed for that?" read by the classifier as a symptom report
-    assert decide("concern", False, "report_symptom", 0.6, info_question=True, context="past",
+    assert decide("soon", False, "report_symptom", 0.6, info_question=True, context="past",
                   cue="who_for") == "ask_who_for"
     # no cue words ("...what should I do?"): the symptom reply stays
-    assert decide("concern", False, "report_symptom", 0.6, info_question=True, context="hypothetical") \
+    assert decide("soon", False, "report_symptom", 0.6, info_question=True, context="hypothetical") \
         == "report_symptom"
     # the classifier heard an emergency: the symptom reply stays
-    assert decide("concern", False, "emergency", 0.8, info_question=True, context="past", cue="who_for") \
+    assert decide("soon", False, "emergency", 0.8, info_question=True, context="past", cue="who_for") \
         == "report_symptom"

@@ -1,8 +1,9 @@
 """The deterministic triage, not the classifier, catches every safety phrasing in the NLU data.
 
 The classifier is trained on these examples too, but the emergency path must not depend on
-its confidence: each example labelled emergency / emergency_crisis / report_symptom must be
-found by the phrase triage at that level, and no other example may be called an emergency.
+its confidence: each example labelled emergency / emergency_crisis / urgent_symptom /
+report_symptom must be given that intent's disposition by the phrase triage (content/
+dispositions.yml), and no other example may be sent to 999 or the crisis reply.
 """
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import yaml
 from bot.triage import Triage
 
 NLU = Path(__file__).resolve().parent.parent / "data" / "nlu"
-LEVEL = {"emergency": "emergency", "emergency_crisis": "crisis", "report_symptom": "concern"}
+# intent -> dispositions its examples may get (a thought said with an act or a plan is an emergency)
+LEVEL = {"emergency": {"emergency"}, "emergency_crisis": {"crisis", "emergency"}, "urgent_symptom": {"urgent"},
+         "report_symptom": {"soon"}}
 
 
 def _examples():
@@ -44,9 +47,9 @@ def test_there_are_safety_examples():
 
 @pytest.mark.parametrize("intent,text", SAFETY)
 def test_safety_example_is_caught_by_the_phrase_triage(triage, intent, text):
-    assert triage.check(text).level == LEVEL[intent]
+    assert triage.check(text).disposition in LEVEL[intent]
 
 
 def test_no_other_example_is_an_emergency(triage):
-    wrong = [(i, t) for i, t in OTHER if triage.check(t).level in ("emergency", "crisis")]
+    wrong = [(i, t) for i, t in OTHER if triage.check(t).disposition in ("emergency", "crisis")]
     assert not wrong

@@ -1,8 +1,9 @@
 """Rasa component: the deterministic safety triage overrides the intent classifier.
 
-It runs last in the NLU pipeline, so a red flag becomes intent `emergency` (or
-`emergency_crisis`) with confidence 1.0 whatever the classifier or the fallback said, and a
-rule answers it with a domain response: no action server, no confidence threshold involved.
+It runs last in the NLU pipeline, so a disposition (content/dispositions.yml) becomes its
+intent (`emergency`, `emergency_crisis`, `urgent_symptom`, `report_symptom`) with confidence 1.0
+whatever the classifier or the fallback said, and a rule answers it with a domain response: no
+action server, no confidence threshold involved. The rule that decided is in the parse data.
 """
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.intent_guard import QUESTION, IntentGuard
 from bot.triage import Triage
 
-# triage level -> intent the rules answer
-LEVEL_INTENT = {"crisis": "emergency_crisis", "emergency": "emergency", "concern": "report_symptom"}
+# disposition -> intent the rules answer (the table in content/dispositions.yml names them too;
+# tests/test_dispositions.py checks the two agree)
+DISPOSITION_INTENT = {"emergency": "emergency", "crisis": "emergency_crisis", "urgent": "urgent_symptom",
+                      "soon": "report_symptom"}
 EMERGENCY_INTENTS = {"emergency", "emergency_crisis"}
 DEMOTE = "__next_best__"
 # A classifier-only "emergency" (no red-flag phrase matched) still escalates when the
@@ -44,7 +47,7 @@ def demoted_ranking(ranking: list[dict], info_question: bool) -> list[dict]:
     return rest
 
 
-def decide(level: str, negated: bool, predicted: str | None, confidence: float = 1.0,
+def decide(disposition: str, negated: bool, predicted: str | None, confidence: float = 1.0,
            info_question: bool = False, downplayed: bool = False, context: str | None = None,
            cue: str | None = None) -> str | None:
     """The intent to force, DEMOTE (use the next-best non-emergency intent), or None to keep
@@ -52,7 +55,7 @@ def decide(level: str, negated: bool, predicted: str | None, confidence: float =
     point having lanreotide if..."). `context`: the triage read its emergency phrase as past or
     hypothetical (bot/triage.py). `cue`: the kind of question its cue words show, if any
     (content/aspects.yml). Pure, for tests."""
-    if level == "concern" and context and info_question:
+    if disposition == "soon" and context and info_question:
         # backstory, then a question: "when I collapsed last year they found my NET in the
         # pancreas. What drugs are there for pancreatic NETs?" gets the answer; when the
         # classifier took it for something else, only clear cue words make it the question
@@ -61,8 +64,8 @@ def decide(level: str, negated: bool, predicted: str | None, confidence: float =
             return None
         if cue and predicted not in EMERGENCY_INTENTS:
             return f"ask_{cue}"
-    if level in LEVEL_INTENT:
-        return LEVEL_INTENT[level]
+    if disposition in DISPOSITION_INTENT:
+        return DISPOSITION_INTENT[disposition]
     if predicted in EMERGENCY_INTENTS:
         if negated:
             # "no chest pain, just asking about lanreotide": the classifier saw the red-flag
@@ -74,10 +77,14 @@ def decide(level: str, negated: bool, predicted: str | None, confidence: float =
             # no red-flag phrase, and the patient says it is not severe: the symptom reply
             # (which still says when to call 999); crisis is never downplayed
             return DEMOTE
-    if predicted == "report_symptom" and level == "none" and info_question:
+    if predicted in ("report_symptom", "urgent_symptom") and disposition == "none" and info_question:
         # no symptom phrase found, and a question about a named subject: "is the short acting
         # octreotide still used" is a question, whatever "short" looked like to the classifier
         return DEMOTE
+    if predicted == "urgent_symptom" and disposition == "none":
+        # the urgent reply is for a fever the phrase list found; a guess gets the symptom reply,
+        # whose safety net still says when a fever needs the 24-hour line
+        return "report_symptom"
     return None
 
 
@@ -102,7 +109,7 @@ class SafetyTriage(GraphComponent, IntentClassifier):
             named = any(e.get("entity") == "subject" for e in message.get(ENTITIES) or [])
             info_question = named and bool(QUESTION.search(text))
             cue = self.guard.cue_aspect(text) if verdict.context and info_question else None
-            forced = decide(verdict.level, verdict.negated, predicted, current.get("confidence", 0.0),
+            forced = decide(verdict.disposition, verdict.negated, predicted, current.get("confidence", 0.0),
                             info_question=info_question, context=verdict.context,
                             downplayed=self.triage.downplayed(text) or verdict.context is not None, cue=cue)
             if forced == DEMOTE:
@@ -112,10 +119,11 @@ class SafetyTriage(GraphComponent, IntentClassifier):
                 message.set(INTENT_RANKING_KEY, rest or [intent], add_to_output=True)
             elif forced and forced != predicted:
                 # a safety level is certain; a kind of question read from cue words is a reading
-                intent = {"name": forced, "confidence": 1.0 if forced in LEVEL_INTENT.values() else 0.5}
+                intent = {"name": forced, "confidence": 1.0 if forced in DISPOSITION_INTENT.values() else 0.5}
                 ranking = [r for r in ranking if r.get("name") != forced]
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
-            message.set("triage", {"level": verdict.level, "category": verdict.category},
+            message.set("triage", {"disposition": verdict.disposition, "rule": verdict.rule,
+                                   "level": verdict.level, "category": verdict.category},
                         add_to_output=True)
         return messages
