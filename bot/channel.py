@@ -24,7 +24,7 @@ from sanic.request import Request
 import bot.rasa_speedups  # noqa: F401  (applied on import; see module)
 from bot.language import OtherLanguage
 from bot.responses import Replies
-from bot.triage import Triage
+from bot.triage import shared_triage
 
 logger = logging.getLogger(__name__)
 MAX_CHARS = 2000          # a patient's question fits easily; longer is pasted text or abuse
@@ -56,7 +56,7 @@ class GuardedRestInput(RestInput):
 
     def __init__(self) -> None:
         self.replies = Replies()
-        self.triage = Triage.from_content()
+        self.triage = shared_triage()
         self.language = OtherLanguage()
 
     def local_reply(self, text: str) -> list[dict] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from bot.dispositions import ORDER as _ORDER, DispositionTable, Finding
@@ -390,6 +391,12 @@ class Triage:
         if long_ago:
             return "past"
         return "recent" if self._has(joined, "recent") else None
+
+
+@lru_cache(maxsize=1)
+def shared_triage() -> Triage:
+    """One Triage per process (the NLU component, the channel and the policy share it)."""
+    return Triage.from_content()
 
 
 def _pick(rules, found, dead_only=False) -> Verdict | None:

@@ -8,13 +8,15 @@ from bot import content
 from bot.responses import Replies, render_domain
 from bot.settings import Settings, SettingsError
 
-ESCALATIONS = ["emergency", "emergency_crisis", "symptom", "distress", "kb_unavailable", "too_long"]
+ESCALATIONS = ["emergency", "emergency_crisis", "urgent", "symptom", "distress", "kb_unavailable", "too_long"]
 
 
 @pytest.fixture
 def changed(tmp_path):
     raw = yaml.safe_load(open(content.PROJECT_ROOT / "config" / "settings.yml"))
-    raw["phones"].update(emergency="112", urgent_advice="0300 TEST", crisis_line="Crisisline 0800 TEST")
+    raw["phones"].update(emergency="112", urgent_advice="0300 TEST", treatment_line="0800 ONCOLOGY",
+                         crisis_lines=[{"name": "Crisisline", "number": "0800 TEST"},
+                                       {"name": "Textline", "number": "text 8888"}])
     raw["clinic"].update(nurse_line="0777 888 4444", nurse_hours="weekdays 8 to 6")
     path = tmp_path / "settings.yml"
     path.write_text(yaml.safe_dump(raw))
@@ -29,9 +31,11 @@ def all_text(replies: Replies) -> dict:
 
 def test_changed_numbers_reach_every_escalation(changed):
     texts = all_text(Replies(changed))
-    for name in ["emergency", "emergency_crisis", "kb_unavailable", "too_long", "symptom", "distress"]:
+    for name in ["emergency", "emergency_crisis", "urgent", "kb_unavailable", "too_long", "symptom", "distress"]:
         assert "112" in texts[name], name
-    assert "Crisisline 0800 TEST" in texts["emergency_crisis"]
+    assert "Crisisline, 0800 TEST; or Textline, text 8888" in texts["emergency_crisis"]
+    assert "Crisisline" in texts["emergency"] and "Crisisline on 0800 TEST" in texts["distress"]
+    assert "0800 ONCOLOGY" in texts["urgent"] and "0800 ONCOLOGY" in texts["symptom"]
     for name in ["symptom", "distress", "not_covered", "personal", "out_of_scope_again",
                  "bot_challenge", "goodbye", "kb_unavailable"]:
         assert "0777 888 4444" in texts[name], name
@@ -41,7 +45,8 @@ def test_changed_numbers_reach_every_escalation(changed):
 def test_no_number_is_hard_coded(changed):
     default = Settings.load()
     for name, text in all_text(Replies(changed)).items():
-        for old in {default.emergency, default.urgent_advice, default.nurse_line, "116 123"}:
+        for old in {default.emergency, default.urgent_advice, default.nurse_line, default.treatment_line, "116 123",
+                    "85258"}:
             assert old not in text, f"{name} still says {old}"
 
 
@@ -65,3 +70,18 @@ def test_missing_settings_is_a_clear_error(tmp_path):
     bad.write_text("clinic: {name: X}\n")
     with pytest.raises(SettingsError, match="nurse_line"):
         Settings.load(bad)
+
+
+def test_crisis_lines_and_the_urgent_line(tmp_path):
+    raw = yaml.safe_load(open(content.PROJECT_ROOT / "config" / "settings.yml"))
+    del raw["phones"]["crisis_lines"]
+    raw["phones"].update(crisis_line="Lifeline on 13 11 14", treatment_line="")
+    path = tmp_path / "settings.yml"
+    path.write_text(yaml.safe_dump(raw))
+    s = Settings.load(path)   # a single crisis_line string still works
+    assert s.crisis_lines == (("Lifeline", "13 11 14"),) and s.crisis_line == "Lifeline on 13 11 14"
+    assert s.urgent_call == "NHS 111 on 111"   # no treatment line: the 111 equivalent
+    raw["phones"]["crisis_lines"] = [{"name": "No number"}]
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(SettingsError, match="crisis_lines"):
+        Settings.load(path)

@@ -18,7 +18,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.intent_guard import QUESTION, IntentGuard
-from bot.triage import Triage
+from bot.triage import shared_triage
 
 # disposition -> intent the rules answer (the table in content/dispositions.yml names them too;
 # tests/test_dispositions.py checks the two agree)
@@ -91,7 +91,7 @@ def decide(disposition: str, negated: bool, predicted: str | None, confidence: f
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyTriage(GraphComponent, IntentClassifier):
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self.triage = Triage.from_content()
+        self.triage = shared_triage()
         self.guard = IntentGuard()
 
     @classmethod
@@ -124,6 +124,7 @@ class SafetyTriage(GraphComponent, IntentClassifier):
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
             message.set("triage", {"disposition": verdict.disposition, "rule": verdict.rule,
-                                   "level": verdict.level, "category": verdict.category},
+                                   "level": verdict.level, "category": verdict.category,
+                                   "situations": [c for c, _ in verdict.situations]},
                         add_to_output=True)
         return messages

@@ -22,6 +22,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.follow_up import FollowUp, Turn, subject_in_context
 from bot.intent_guard import IntentGuard
+from bot.policies.context_safety import TURNS, UserTurn, escalation
+from bot.triage import shared_triage
 
 ANSWER = "action_answer"
 
@@ -77,11 +79,32 @@ def follow_up_action(tracker: DialogueStateTracker) -> Optional[str]:
     if last_action != ACTION_LISTEN_NAME:
         return None
     entities = {e.get("entity") for e in msg.entities or []}
-    level = ((msg.parse_data or {}).get("triage") or {}).get("level")
+    level = ((msg.parse_data or {}).get("triage") or {}).get("disposition")
     context = subject_in_context(history_before_latest_message(tracker))
     ok = follow_up.reroute(intent, msg.text, level, context, uncovered="uncovered_topic" in entities,
                            off_topic=guard.off_topic(msg.text) or guard.about_the_bot(msg.text))
     return ANSWER if ok else None
+
+
+def context_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
+    """The safety reply when this message read with the two before it is more urgent than each
+    alone (bot/policies/context_safety.py); action_listen once it has been sent."""
+    users = [e for e in tracker.events if isinstance(e, UserUttered)][-TURNS:]
+    if not users or not users[-1].text:
+        return None
+    turns = [UserTurn(u.text or "", *_triage_of(u)) for u in users]
+    found = escalation(turns, shared_triage())
+    if found is None:
+        return None
+    reply = f"utter_{shared_triage().table.reply(found[0])}"
+    if tracker.latest_action_name == ACTION_LISTEN_NAME:
+        return reply
+    return ACTION_LISTEN_NAME if tracker.latest_action_name == reply else None
+
+
+def _triage_of(event: UserUttered) -> tuple[str, int]:
+    triage = (event.parse_data or {}).get("triage") or {}
+    return triage.get("disposition") or "none", len(triage.get("situations") or ())
 
 
 @DefaultV1Recipe.register(
@@ -97,6 +120,9 @@ class RecentTurnsRulePolicy(RulePolicy):
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: Optional[Dict[Text, Any]] = None,
                                      **kwargs: Any) -> PolicyPrediction:
+        action = context_safety_action(tracker)
+        if action:
+            return self._rule_prediction(self._prediction_result(action, tracker, domain), "safety across turns")
         action = follow_up_action(tracker)
         if action:
             return self._rule_prediction(self._prediction_result(action, tracker, domain), "follow-up question")
