@@ -14,7 +14,8 @@ ESCALATIONS = ["emergency", "emergency_crisis", "urgent", "symptom", "distress",
 @pytest.fixture
 def changed(tmp_path):
     raw = yaml.safe_load(open(content.PROJECT_ROOT / "config" / "settings.yml"))
-    raw["phones"].update(emergency="112", urgent_advice="0300 TEST", treatment_line="0800 ONCOLOGY",
+    raw["phones"].update(emergency="112", urgent_advice="0300 TEST", urgent_advice_name="the advice line",
+                         treatment_line="0800 ONCOLOGY",
                          crisis_lines=[{"name": "Crisisline", "number": "0800 TEST"},
                                        {"name": "Textline", "number": "text 8888"}])
     raw["clinic"].update(nurse_line="0777 888 4444", nurse_hours="weekdays 8 to 6")
