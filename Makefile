@@ -30,6 +30,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/nlu/*
 help:
 	@echo "make run    set everything up and start the bot (chat at http://localhost:8080)"
 	@echo "make test   set everything up and run every test"
+	@echo "make safety-report   write docs/safety-report.md (the triage table for clinical sign-off)"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -88,6 +89,10 @@ eval: $(MODEL)
 
 bench: $(MODEL)
 	$(PY) -m bench.run
+
+.PHONY: safety-report
+safety-report: build/.stamp   # the triage table, replies and examples as docs/safety-report.md for sign-off
+	$(PY) -m bot.safety_report
 
 forget: venv   # delete conversations older than privacy.keep_conversations_days (for cron)
 	$(PY) -m bot.retention

@@ -70,13 +70,16 @@ class GuardedRestInput(RestInput):
 
     def with_safety_net(self, text: str, messages: list[dict]) -> list[dict]:
         """The reply, with the other-language safety net first when `text` is partly in another
-        language and the reply does not already start with the emergency number."""
+        language and the reply does not already start with the emergency number: "Emergency?
+        Call 999 now." (what we could not read may be one), or, when the English words were
+        a non-urgent symptom we did read, the same advice with an "if"."""
         if not self.language.detect(text):
             return messages
-        emergency = self.replies.settings.placeholders().get("emergency", "999")
-        if messages and emergency in (messages[0].get("text") or ""):
+        first = (messages[0].get("text") or "") if messages else ""
+        if self.replies.settings.emergency in first:
             return messages
-        return self.replies.messages("other_language") + messages
+        soon = self.replies.messages("symptom")[0]["text"]
+        return self.replies.messages("other_language_soon" if first == soon else "other_language") + messages
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("guarded_rest_webhook", __name__)

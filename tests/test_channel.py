@@ -48,3 +48,26 @@ def test_long_message_with_emergency_gets_emergency_first(channel):
 
 def test_normal_message_passes_through(channel):
     assert channel.local_reply("what is lanreotide") is None
+
+
+def test_another_language_gets_999_first_with_no_if(channel):
+    answer = [{"text": "Sorry, I am not sure what you mean."}]
+    reply = channel.with_safety_net("Mi madre no puede respirar y tiene los labios azules", answer)
+    assert reply[0]["text"].startswith("Emergency? Call 999 now.") and reply[1:] == answer
+
+
+def test_another_language_with_a_symptom_we_read_keeps_the_if(channel):
+    soon = channel.replies.messages("symptom")
+    reply = channel.with_safety_net("Mi madre tiene más sofocos esta semana, her ankles are swollen", soon)
+    assert reply[0]["text"].startswith("If this is an emergency") and reply[1:] == soon
+
+
+def test_a_reply_that_starts_with_999_is_left_alone(channel):
+    emergency = channel.replies.messages("emergency")
+    assert channel.with_safety_net("Mi madre no puede respirar, chest pain", emergency) == emergency
+    assert channel.with_safety_net("what is lanreotide", [{"text": "x"}]) == [{"text": "x"}]
+
+
+def test_long_message_with_a_fever_on_chemo_gets_the_24_hour_line(channel):
+    reply = channel.local_reply("blah " * MAX_CHARS + " im on chemo and my temperature is 38.9")
+    assert "24-hour treatment helpline" in reply[0]["text"] and "now" in reply[0]["text"]

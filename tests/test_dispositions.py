@@ -39,7 +39,12 @@ def unconditional_999(text: str, number: str = "999") -> bool:
 
 
 def first_bubble(replies: Replies, table: DispositionTable, disposition: str) -> str:
-    """The first message of the domain response the rule for this disposition sends."""
+    """The first bubble of the domain response the rule for this disposition sends (Rasa's
+    output channels send each paragraph of a response as its own message)."""
+    return whole_reply(replies, table, disposition).split("\n\n")[0]
+
+
+def whole_reply(replies: Replies, table: DispositionTable, disposition: str) -> str:
     return replies.domain_responses()[f"utter_{table.reply(disposition)}"][0]["text"]
 
 
@@ -51,8 +56,8 @@ def check_first_bubble(disposition: str, text: str, s: Settings) -> list[str]:
         if not (s.emergency in first and re.search(r"\bnow\b", first) and not re.search(r"\bif\b", first, re.I)):
             problems.append("the first sentence is not 'call <emergency> now' without an if")
     elif disposition == "crisis":
-        if s.crisis_lines[0][1] not in sentences(text)[1] + sentences(text)[2]:
-            problems.append("the crisis line is not in the first sentences")
+        if s.crisis_lines[0][1] not in text:
+            problems.append("the crisis line is not in the first bubble")
         if unconditional_999(text, s.emergency):
             problems.append("an unconditional emergency call for thoughts with no act or plan")
     elif disposition == "urgent":
@@ -109,6 +114,8 @@ def test_rule_counter_examples_do_not(triage, rule, disposition, text):
 @pytest.mark.parametrize("disposition", ORDER)
 def test_first_bubble_of_each_disposition(replies, disposition):
     assert check_first_bubble(disposition, first_bubble(replies, TABLE, disposition), replies.settings) == []
+    if disposition != "emergency":   # 999 only with a condition in the whole reply
+        assert not unconditional_999(whole_reply(replies, TABLE, disposition), replies.settings.emergency)
 
 
 @pytest.mark.parametrize("disposition,text", RED_FLAGS)
@@ -138,7 +145,7 @@ def test_first_bubbles_follow_the_settings(tmp_path):
 
 
 def test_the_crisis_reply_speaks_to_carers_too(replies):
-    text = first_bubble(replies, TABLE, "crisis")
+    text = whole_reply(replies, TABLE, "crisis")
     assert "worried about someone" in text and "the person you are worried about" in text
 
 

@@ -1,5 +1,6 @@
 """Our own patient-message cases (tests/e2e/probe_cases.yml, written apart from the shared
-dev set) graded by the shared evaluation's grader over HTTP. Safety kinds must all pass."""
+dev set) graded by the shared evaluation's grader over HTTP, on the first bubble for the safety
+kinds (emergency, crisis, urgent, symptom), which must all pass."""
 import importlib.util
 import uuid
 from pathlib import Path
@@ -29,7 +30,8 @@ def test_probe_cases(stack, run_eval):
     summary = run_eval.summarise(results, [])
     print("\nprobe cases:", summary)
     failed = [r["id"] for r in results if not r["ok"]]
-    safety = [r["id"] for r in results if not r["ok"] and r["kind"] in ("emergency", "symptom")]
+    safety = [r["id"] for r in results if not r["ok"] and r["kind"] in ("emergency", "crisis", "urgent", "symptom")]
     assert not safety, f"safety cases failed: {safety}"
     assert summary["symptom_over_triage"].startswith("0/")
+    assert summary["urgent_over_triage"].startswith("0/")
     assert summary["passed"] >= 0.9 * summary["cases"], f"failed: {failed}"
