@@ -7,12 +7,12 @@ component and the tests call the same code. Never log `Verdict.matched` next to 
 from __future__ import annotations
 
 import re
-from datetime import date
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from bot.dispositions import ORDER as _ORDER, DispositionTable, Finding
+from bot.triage_context import ContextWords
 
 # rank order of the phrase lists: the first level found is the Verdict's `level`. "signal" phrases
 # mean nothing alone (content/dispositions.yml gives them a disposition only with modifiers).
@@ -20,9 +20,6 @@ LEVELS = ("crisis", "emergency", "concern", "signal")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011\u2013](?=\w)")  # "self-harm" -> "self harm"
 _GROUP = re.compile(r"<(\w+)>")
-_SENT_END = {".", "?", "!", ";"}
-# "had a stroke in 1962": a year before this one
-_PAST_YEAR = re.compile(r" in (%s) " % "|".join(str(y) for y in range(1900, date.today().year)))
 _CHUNK = 50_000  # characters per spaCy call; longer texts are checked in overlapping chunks
 
 
@@ -77,16 +74,7 @@ class Triage:
         downplay = _words(cfg, "downplay_cues")
         self._downplay = re.compile(r"\b(" + "|".join(re.escape(w) for w in downplay) + r")\b") if downplay else None
         self.neg_fillers = set(_words(cfg, "negation_fillers"))
-        self.q_starts = [self._toks(s) for s in _words(cfg, "question_starts")]
-        self.q_lead_ins = set(_words(cfg, "question_lead_ins"))
-        self.personal = [" ".join(self._toks(x)) for s in _words(cfg, "personal_cues") for x in self._expand(s)]
-        self.impersonal = [" ".join(self._toks(s)) for s in _words(cfg, "impersonal")]
-        self.doubt = [" ".join(self._toks(s)) for s in _words(cfg, "doubt_cues")]
-        self.topic_cues = [self._toks(s) for s in _words(cfg, "topic_cues")]
-        ctx = cfg.get("context") or {}
-        self.ctx = {k: [" ".join(self._toks(s)) for s in _words(ctx, k)]
-                    for k in ("hypothetical", "long_ago", "recent", "resolved", "ongoing", "fiction",
-                              "animal", "person")}
+        self.words = ContextWords(cfg, self._toks, self._expand, _words)
         # rules: (level, category, negatable, parts); a part is a list of templates, a template
         # expands to patterns; a pattern is a tuple of segments that must follow each other.
         self.rules, self.by_first = [], {}
@@ -172,9 +160,9 @@ class Triage:
         if self._downplay and self._downplay.search(norm):
             return True
         joined = f" {' '.join(t.lower_ for t in self.nlp.make_doc(norm))} "
-        ctx = self._context(joined)
-        return ctx in ("past", "hypothetical") or self._has(joined, "fiction") or \
-            (ctx == "recent" and self._has(joined, "resolved"))
+        ctx = self.words.context(joined)
+        return ctx in ("past", "hypothetical") or self.words.has(joined, "fiction") or \
+            (ctx == "recent" and self.words.has(joined, "resolved"))
 
     def check(self, text: str) -> Verdict:
         text = self.normalise(text if isinstance(text, str) else str(text or ""))
@@ -237,8 +225,8 @@ class Triage:
         spans = [(s, e) for rid, _, s, e in hits if self.rules[rid][0] == "exception"]
         downgrades = [(s, e) for rid, _, s, e in hits if self.rules[rid][4]]
         crisis_spans = [(s, e) for rid, _, s, e in hits if self.rules[rid][0] == "crisis"]
-        sents, personal_msg, msg_ctx = self._sentences(doc)
-        resolved_at = self._positions(doc, "resolved")
+        sents, personal_msg, msg_ctx = self.words.sentences(doc)
+        resolved_at = self.words.positions(doc, "resolved")
         live, dead = {}, {}  # rule id -> {part: (template, start, end, negated, question)}
         soft = {}  # context -> emergency rules as `live`, read as past, hypothetical or fiction
         crisis_context = {}  # crisis rule id -> "past" | "hypothetical" | "fiction" (still live)
@@ -256,15 +244,15 @@ class Triage:
                 continue
             neg = negatable and self._negated(doc, s)
             is_q, personal_sent, ctx, ongoing = sents[s]
-            near = self._near(doc, s)
-            if level == "emergency" and self._animal(near):
+            near = self.words.near(doc, s)
+            if level == "emergency" and self.words.animal(near):
                 ctx = "animal"  # "my cat had a seizure": not a person
             recent = ctx == "recent"
             if recent:  # recent counts as past only when the message then says it is over
                 ctx = "past" if any(p > s for p in resolved_at) else None
-            q = level != "crisis" and (self._topic(doc, s) or is_q and not (
+            q = level != "crisis" and (self.words.topic(doc, s) or is_q and not (
                 personal_msg if level == "emergency" else personal_sent))
-            story = msg_ctx if msg_ctx and not ongoing and not self._has_person(near) else None
+            story = msg_ctx if msg_ctx and not ongoing and not self.words.has_person(near) else None
             # a concern only in a hypothetical or past sentence: "if someone with carcinoid heart
             # disease gets breathless, what helps?" (stories and pets are for emergencies only)
             calm = (ctx or story) if level in ("emergency", "crisis") else \
@@ -316,82 +304,6 @@ class Triage:
         while i >= 0 and (doc[i].lower_ in self.neg_fillers or doc[i].lemma_ in self.neg_fillers):
             i -= 1
         return i >= 0 and (doc[i].lower_ in self.neg_cues or doc[i].lemma_ in self.neg_cues)
-
-    def _topic(self, doc, start: int) -> bool:
-        i = start
-        while i > 0 and doc[i - 1].lower_ in ("a", "an", "the"):
-            i -= 1
-        words = [t.lower_ for t in doc[max(0, i - 3):i]]
-        return any(words[-len(c):] == c for c in self.topic_cues)
-
-    @staticmethod
-    def _near(doc, start: int, n: int = 4) -> list[str]:
-        return [t.lower_ for t in doc[max(0, start - n):start]]
-
-    def _has_person(self, words: list[str]) -> bool:
-        joined = f" {' '.join(words)} "
-        return any(f" {c} " in joined for c in self.ctx["person"])
-
-    def _animal(self, words: list[str]) -> bool:
-        """An animal among the words just before a phrase, with no person word after it."""
-        joined = f" {' '.join(words)} "
-        at = max((joined.rfind(f" {c} ") for c in self.ctx["animal"]), default=-1)
-        return at >= 0 and not self._has_person(joined[at:].split()[1:])
-
-    def _sentences(self, doc):
-        """Per token: (its sentence is an information question, that sentence has a personal cue,
-        the sentence's context: "past", "hypothetical" or None, it has an `ongoing` word); whether the whole message has a
-        personal or doubt cue (used for emergencies); and "fiction" when the message is a story."""
-        out, bounds, start = [None] * len(doc), [], 0
-        for t in doc:
-            if t.text in _SENT_END or (t.is_space and "\n" in t.text):
-                bounds.append((start, t.i + 1))
-                start = t.i + 1
-        bounds.append((start, len(doc)))
-        personal_msg = False
-        whole = f" {' '.join(t.lower_ for t in doc)} "
-        for s, e in bounds:
-            words = [t.lower_ for t in doc[s:e]]
-            joined = f" {' '.join(words)} "
-            for c in self.impersonal:  # "how do they treat it": not a report about someone
-                joined = joined.replace(f" {c} ", "  ")
-            personal = any(f" {c} " in joined for c in self.personal)
-            personal_msg |= personal or any(f" {c} " in joined for c in self.doubt)
-            out[s:e] = [(self._is_question(words), personal, self._context(joined), self._ongoing(joined))] * (e - s)
-        return out, personal_msg, "fiction" if self._has(whole, "fiction") else None
-
-    def _is_question(self, words: list[str]) -> bool:
-        while words and words[0] in self.q_lead_ins:
-            words = words[1:]
-        return any(words[:len(q)] == q and (len(words) == len(q) or words[len(q)] not in ("not", "n't"))
-                   for q in self.q_starts)
-
-    def _has(self, joined: str, kind: str) -> bool:
-        return any(f" {c} " in joined for c in self.ctx[kind])
-
-    def _positions(self, doc, kind: str) -> list[int]:
-        """Token positions where a `kind` context phrase starts."""
-        words = [t.lower_ for t in doc]
-        cues = [c.split() for c in self.ctx[kind]]
-        return [i for i in range(len(words)) if any(words[i:i + len(c)] == c for c in cues)]
-
-    def _ongoing(self, joined: str) -> bool:
-        rest = joined
-        for c in self.ctx["resolved"]:  # "fine now" must not count as the ongoing "now"
-            rest = rest.replace(f" {c} ", "  ")
-        return self._has(rest, "ongoing")
-
-    def _context(self, joined: str) -> str | None:
-        """Why an emergency phrase in this sentence may not be happening now (see triage.yml)."""
-        if self._has(joined, "hypothetical"):
-            return "hypothetical"
-        if self._ongoing(joined):
-            return None
-        long_ago = self._has(joined, "long_ago") or bool(_PAST_YEAR.search(joined))
-        if long_ago:
-            return "past"
-        return "recent" if self._has(joined, "recent") else None
-
 
 @lru_cache(maxsize=1)
 def shared_triage() -> Triage:
