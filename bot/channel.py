@@ -71,15 +71,15 @@ class GuardedRestInput(RestInput):
     def with_safety_net(self, text: str, messages: list[dict]) -> list[dict]:
         """The reply, with the other-language safety net first when `text` is partly in another
         language and the reply does not already start with the emergency number: "Emergency?
-        Call 999 now." (what we could not read may be one), or, when the English words were
-        a non-urgent symptom we did read, the same advice with an "if"."""
+        Call 999 now." (what we could not read may be one), or the same advice with an "if"
+        when the English words say it is mild ("nothing else has changed, she is eating ok")."""
         if not self.language.detect(text):
             return messages
         first = (messages[0].get("text") or "") if messages else ""
         if self.replies.settings.emergency in first:
             return messages
-        soon = self.replies.messages("symptom")[0]["text"]
-        return self.replies.messages("other_language_soon" if first == soon else "other_language") + messages
+        calm = self.triage.downplayed(text)  # not a symptom we read: the unread words may be worse
+        return self.replies.messages("other_language_calm" if calm else "other_language") + messages
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("guarded_rest_webhook", __name__)

@@ -56,10 +56,14 @@ def test_another_language_gets_999_first_with_no_if(channel):
     assert reply[0]["text"].startswith("Emergency? Call 999 now.") and reply[1:] == answer
 
 
-def test_another_language_with_a_symptom_we_read_keeps_the_if(channel):
+def test_another_language_said_to_be_mild_keeps_the_if(channel):
     soon = channel.replies.messages("symptom")
-    reply = channel.with_safety_net("Mi madre tiene más sofocos esta semana, her ankles are swollen", soon)
+    text = "Mi madre tiene más sofocos de lo normal, nothing else has changed, she is eating ok"
+    reply = channel.with_safety_net(text, soon)
     assert reply[0]["text"].startswith("If this is an emergency") and reply[1:] == soon
+    # a symptom word we could read does not soften it: the words we could not read may be worse
+    for text in ["ma femme vomit du sang rouge, beaucoup. she has the NET", "Mi madre tiene más sofocos, her ankles are swollen"]:
+        assert channel.with_safety_net(text, soon)[0]["text"].startswith("Emergency? Call 999 now.")
 
 
 def test_a_reply_that_starts_with_999_is_left_alone(channel):

@@ -98,7 +98,10 @@ def context_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
         return None
     reply = f"utter_{shared_triage().table.reply(found[0])}"
     if tracker.latest_action_name == ACTION_LISTEN_NAME:
-        return reply
+        events = list(tracker.events)
+        since = events.index(users[0]) if len(users) > 1 else len(events)
+        sent = any(isinstance(e, ActionExecuted) and e.action_name == reply for e in events[since:-1])
+        return None if sent else reply  # already said for these turns: the conversation goes on
     return ACTION_LISTEN_NAME if tracker.latest_action_name == reply else None
 
 
