@@ -15,7 +15,7 @@ from functools import lru_cache
 from bot import content
 
 from bot.follow_up import NET_LEVEL
-from bot.questions import elliptical
+from bot.questions import elliptical, yes_no
 from bot.subjects import GENERAL_SUBJECTS
 
 MAX_ANSWERS = 3
@@ -53,7 +53,9 @@ def plan(parts: list[dict], text: str, intent_aspect: str | None, message_subjec
         subject = named or inherited
         cue = guard.cue_aspect(question)
         aspect = cue or (last_aspect if elliptical(question) else None) \
-            or (intent_aspect if i == 0 else None)
+            or (intent_aspect if i == 0 else None) \
+            or ("what_is" if named and named not in GENERAL_SUBJECTS and yes_no(question) else None)
+        # ("...and are the jabs used as well?": what the source says about the jabs)
         if named in GENERAL_SUBJECTS and inherited and inherited not in GENERAL_SUBJECTS \
                 and aspect not in NET_LEVEL:
             subject = inherited  # "CHD - how do they spot it and what's the treatment"
