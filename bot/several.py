@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from bot import content
 
-from bot.follow_up import NET_LEVEL
+from bot.follow_up import ALTERNATIVES, NET_LEVEL
 from bot.questions import elliptical, yes_no
 from bot.subjects import GENERAL_SUBJECTS
 
@@ -61,7 +61,8 @@ def plan(parts: list[dict], text: str, intent_aspect: str | None, message_subjec
             subject = inherited  # "CHD - how do they spot it and what's the treatment"
             if aspect in (None, "what_is") and named in general:
                 aspect = general[named]
-        elif named and inherited and named != inherited and named in chain(inherited):
+        elif named and inherited and named != inherited and named in chain(inherited) \
+                and not ALTERNATIVES.search(question):  # "...and what other drugs are there?" asks for the rest
             subject = inherited  # "what is lanreotide? is it a weekly jab?": the jab is lanreotide
         if not subject and aspect:
             subject = aspects.get(aspect, {}).get("default_subject")

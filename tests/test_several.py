@@ -81,3 +81,8 @@ def test_the_composed_reply_has_a_source_per_answer_and_one_next_step(nlp):
     records = [m["choice"] for m in msgs if m.get("choice")]
     assert [r["answer_id"] for r in records] == ["echo-what-is", "diuretic-what-for"]
     assert all("what are water tablets" not in str(r) for r in records)
+
+
+def test_a_broad_word_asking_for_the_other_options_is_not_the_subject_before(nlp):
+    got = ids(planned(nlp, "who can have chemo? and what are the other drugs?"))
+    assert got[0].startswith("chemotherapy-") and got[1] == "drug-therapy-what-is"
