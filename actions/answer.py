@@ -8,11 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import composer, context_subject, guard, latest, replies, send
+from actions.services import checks, composer, context_subject, guard, latest, replies, send
 from bot import content
-from bot.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for
+from bot.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for, topic_follow_up
 from bot.intent_guard import questions_last_first
 from bot.knowledge import OVERVIEW_ASPECTS
+from bot.several import plan
 
 # "what about octreotide?", "and for surgery?": same kind of question, new subject
 FOLLOW_UP = re.compile(r"^\W*(what about|how about|and|what of|same for)\b", re.I)
@@ -47,22 +48,61 @@ class ActionAnswer(Action):
             send(dispatcher, comp.not_covered(entities.get("uncovered_topic")))
             return [SlotSet("misses", 0.0)]
         in_context = context_subject(tracker)
+        several = self.several(comp, tracker, intent, entities.get("subject"), in_context, text)
+        if several:
+            send(dispatcher, comp.several(several))
+            last = several[-1]
+            return [SlotSet("subject", last.answer.subject), SlotSet("aspect", last.aspect), SlotSet("misses", 0.0)]
         aspect = self.aspect_of(intent, text, tracker, entities.get("subject"))
+        why = {"intent": intent, "aspect": aspect}
         if entities.get("subject") and tracker.get_slot("aspect") and FOLLOW_UP.match(text):
             aspect = tracker.get_slot("aspect")
+            why.update(aspect=aspect, aspect_from="last question")
         spec = content.aspects().get(aspect) or content.aspects()["what_is"]
         subject, forced = subject_for(entities.get("subject"), in_context, text, aspect)
+        topic = topic_follow_up(entities.get("subject"), in_context, tracker.get_slot("aspect"), text, comp.kb.chain)
+        if topic:  # "do they operate for that?" after carcinoid heart disease: valve surgery
+            subject, forced = topic[0], topic[1] or forced
+            why["follow_up"] = topic[2]
         if forced:
             aspect, spec = forced, content.aspects()[forced]
         subject = subject or spec.get("default_subject")
         if subject in GENERAL_SUBJECTS and spec.get("default_subject"):  # "what does it depend on": the outlook
             subject = spec["default_subject"]
-        aspect, answer = self.choose(comp, aspect, subject, text) if subject else (aspect, None)
+        question = (questions_last_first(text) or [text])[0]
+        named = self.named(tracker, subject)
+        verdict = checks().find(question, named)
+        if verdict:  # "is lanreotide a daily injection?": "No. ..." first, then the answer that settles it
+            answer = checks().answer_for(verdict, named)
+            aspect = answer.aspect if answer else aspect
+            why["check"] = verdict.rule
+        else:
+            aspect, answer = self.choose(comp, aspect, subject, text) if subject else (aspect, None)
         if answer is None:
             send(dispatcher, replies().messages("clarify_subject"))
             return [SlotSet("misses", 0.0)]
-        send(dispatcher, comp.answer(aspect, answer))
+        why.update(answer_id=answer.id, subject=subject, exact=answer.exact)
+        send(dispatcher, comp.answer(aspect, answer, verdict.text if verdict else None, choice=why))
         return [SlotSet("subject", subject), SlotSet("aspect", aspect), SlotSet("misses", 0.0)]
+
+    @staticmethod
+    def named(tracker: Tracker, subject: str | None) -> list[str]:
+        """The subject the message is about, then every other one it names
+        (bot/nlu/question_parts.py), for the yes/no checks; NETs when it names none."""
+        named = list((tracker.latest_message or {}).get("named_subjects") or [])
+        named = ([subject] if subject else []) + [s for s in named if s != subject]
+        return named or ["net"]  # "if it has spread do they treat it differently": NETs themselves
+
+    def several(self, comp, tracker: Tracker, intent: str | None, subject: str | None,
+                in_context: str | None, text: str):
+        """The answers to several questions in one message, or None (bot/several.py)."""
+        parts = (tracker.latest_message or {}).get("questions") or []
+        if len(parts) < 2:
+            return None
+        intent_aspect = intent[len("ask_"):] if intent and intent[len("ask_"):] in content.aspects() else None
+        planned = plan(parts, text, intent_aspect, subject, in_context, guard(), checks(),
+                       lambda a, s, q: self.choose(comp, a, s, q), content.aspects(), comp.kb.chain)
+        return planned if len(planned) >= 2 else None
 
     @staticmethod
     def meaning(comp, subject: str | None, text: str):

@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import composer, context_subject, latest, replies, send
+from bot.follow_up import topic_follow_up
 
 
 class ActionPersonalAdvice(Action):
@@ -21,8 +22,11 @@ class ActionPersonalAdvice(Action):
             send(dispatcher, replies().messages("personal"))
             return []
         _, entities, text = latest(tracker)
-        # "Will she need an operation on it?" after "mum has carcinoid heart disease"
-        subject = entities.get("subject") or context_subject(tracker)
+        # "Will she need an operation on it?" after "mum has carcinoid heart disease": the
+        # topic in context says which operation (bot/follow_up.py)
+        topic = topic_follow_up(entities.get("subject"), context_subject(tracker), tracker.get_slot("aspect"),
+                                text, comp.kb.chain)
+        subject = topic[0] if topic else entities.get("subject") or context_subject(tracker)
         if entities.get("uncovered_topic"):  # "can I have Lutathera": honest, then the team
             send(dispatcher, comp.personal(None)[:1] + comp.not_covered(entities["uncovered_topic"]))
             return []

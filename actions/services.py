@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
+from bot.checks import Checks
 from bot.follow_up import Turn, subject_in_context
 from bot.intent_guard import IntentGuard
 from bot.knowledge import KnowledgeBaseUnavailable, KnowledgeService
@@ -33,6 +34,12 @@ def composer() -> Composer | None:
 
 
 @lru_cache(maxsize=1)
+def checks() -> Checks:
+    """The yes/no checks (content/checks.yml); only used once the composer is available."""
+    return Checks(_composer().kb)
+
+
+@lru_cache(maxsize=1)
 def _composer() -> Composer:
     return Composer(KnowledgeService(), replies())
 
@@ -48,8 +55,9 @@ def latest(tracker) -> tuple[str | None, dict, str]:
 
 def send(dispatcher, messages: list[dict]) -> None:
     for m in messages:
+        # `choice`: which answer and why, kept in the bot event's metadata (not shown)
         dispatcher.utter_message(text=m.get("text"), buttons=m.get("buttons") or [],
-                                 json_message=m.get("custom"))
+                                 json_message=m.get("custom"), **({"choice": m["choice"]} if m.get("choice") else {}))
 
 
 def context_subject(tracker) -> str | None:

@@ -42,6 +42,14 @@ ALTERNATIVES = re.compile(r"\bother (drugs?|medicines?|medications?|tablets|trea
 ELSE = re.compile(r"\bwhat else\b|\banything else\b|\bother (things|factors)\b", re.I)
 # kinds of question about NETs as a whole
 NET_LEVEL = {"outlook", "cure", "how_chosen"}
+# "what then?", "and if they can't?", "suppose it shows damage, what happens next?"
+THEN = re.compile(r"\bwhat (then|next|now)\b|\bthen what\b|\bwhat happens (next|then|after( that)?)\b"
+                  r"|\b(what|and|but|so)? ?if (not|they (can'?t|cannot|don'?t|won'?t)|it (doesn'?t|does not|can'?t|cannot|isn'?t|won'?t)"
+                  r"|that (doesn'?t|does not|fails|isn'?t|can'?t)|the \w+ (don'?t|doesn'?t|do not|fail|can'?t|stop))\b"
+                  r"|\bshows? (damage|a problem|something|there is)\b", re.I)
+# "is that the same for octreotide?", "is it the same if it's spread?"
+SAME = re.compile(r"\b(is|are|would|does|will) (that|it|this|they|those) (be )?(the )?same (for|with|if|when|in|once|after)\b",
+                  re.I)
 
 
 @dataclass(frozen=True)
@@ -151,4 +159,34 @@ def _broad_ancestor(sid: str | None, subjects: dict) -> str | None:
         if spec.get("broad"):
             return sid
         sid = spec.get("parent")
+    return None
+
+
+def topic_follow_up(named: str | None, in_context: str | None, last_aspect: str | None, text: str,
+                    chain, cfg: dict | None = None) -> tuple[str, str | None, str] | None:
+    """(subject, kind of question or None, why) for a follow-up that leans on the topic in
+    context, or None. `chain(subject)`: the subject and its parents (KnowledgeService.chain).
+    - "what then?" / "and if they can't?": what the source says comes next (`then`);
+    - "is that the same for X?": the same kind of question about X (or the subject in context);
+    - a general word that the topic makes specific (`topic_words`): "do they operate for that?"
+      after carcinoid heart disease is about valve surgery."""
+    if not in_context:
+        return None
+    cfg = cfg or settings()
+    subjects = content.subjects().get("subjects") or {}
+    general = named is None or named in GENERAL_SUBJECTS or bool((subjects.get(named) or {}).get("broad"))
+    mapped = None
+    for topic in chain(in_context):
+        mapped = (cfg.get("topic_words") or {}).get(topic, {}).get(named) if named else None
+        if mapped or (cfg.get("topic_words") or {}).get(topic):
+            break
+    if THEN.search(text or "") and (general or mapped):
+        base = mapped or in_context
+        step = (cfg.get("then") or {}).get(f"{base}/{last_aspect}") or (cfg.get("then") or {}).get(base)
+        if step:
+            return step["subject"], step["aspect"], f"then:{base}"
+    if SAME.search(text or "") and last_aspect:
+        return (named if named and not general else in_context), last_aspect, "same"
+    if mapped:
+        return mapped, None, f"topic:{named}->{mapped}"
     return None

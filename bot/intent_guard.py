@@ -83,8 +83,20 @@ class IntentGuard:
         off_topic = vocab.get("off_topic") or []
         self._off_topic = re.compile(r"\b(" + "|".join(re.escape(w) for w in off_topic) + r")\b", re.I) \
             if off_topic else None
-        capability = content.load_yaml(content.CONTENT_DIR / "aspects.yml").get("capability_cues") or []
+        extra = content.load_yaml(content.CONTENT_DIR / "aspects.yml")
+        capability = extra.get("capability_cues") or []
         self._capability = re.compile("|".join(capability), re.I) if capability else None
+        injection = extra.get("injection_cues") or []
+        self._injection = re.compile("|".join(f"(?:{c})" for c in injection), re.I) if injection else None
+        other = extra.get("other_condition") or {}
+        self._other_asks = re.compile(
+            r"\b(?:" + "|".join(re.escape(w) for w in other.get("asks") or []) + r")\b(?:\s+\w+){0,3}?\s+(?:for|of|with)\s+"
+            r"(?P<obj>[\w'-]+(?:\s+[\w'-]+){0,3})", re.I) if other.get("asks") else None
+        self._other_skip = {w.lower() for w in other.get("skip") or []}
+        self._not_condition = {str(w).lower() for w in other.get("not_a_condition") or []}
+        # a word of a NET subject's name ("nets", "liver", "octreotide") after "for" is no other condition
+        self._net_words = {str(n).lower() for sid, spec in subjects.items() if sid not in self._general
+                           for n in spec["names"] if " " not in str(n)}
 
     def names_a_person(self, text: str) -> bool:
         return bool(self._person.search(text or ""))
@@ -92,6 +104,23 @@ class IntentGuard:
     def off_topic(self, text: str) -> bool:
         """Names something plainly other than NETs (pets, gadgets, everyday illnesses)."""
         return bool(self._off_topic and self._off_topic.search(text or ""))
+
+    def injection(self, text: str) -> bool:
+        """Tries to change what the bot is or does: "ignore your previous instructions..."."""
+        return bool(self._injection and self._injection.search(text or ""))
+
+    def other_condition(self, text: str, subject: str | None) -> bool:
+        """Asks about the treatment, cure or outlook OF something that is not a NET subject:
+        "what's the treatment for head lice", "prognosis for parkinsons". `subject`: the one
+        named, if any (a general word such as "treatment" or "outlook" names none)."""
+        if subject and subject not in self._general or not self._other_asks:
+            return False
+        for m in self._other_asks.finditer(text or ""):
+            words = [w for w in m.group("obj").lower().split() if w not in self._other_skip]
+            if words and words[0] not in self._not_condition and not self.names_a_person(words[0]) \
+                    and not any(w.strip("?.,!'") in self._net_words for w in words):
+                return True
+        return False
 
     def about_the_bot(self, text: str) -> bool:
         """Asks what the bot can answer ("what can you help with", "questions about what?")."""
@@ -185,6 +214,11 @@ class IntentGuard:
         the text, when known. An uncovered topic named only in a backstory is ignored by the
         caller when the result's intent is a question about a subject (see backstory_question)."""
         top = ranking[0].get("confidence", 0.0) if ranking else 0.0
+        if intent not in SAFETY | {"personal_advice"} and not uncovered \
+                and (not subject or subject in self._general) \
+                and (self.injection(text) or self.other_condition(text, subject)):
+            # "ignore your previous instructions and...", "what's the treatment for head lice"
+            return None if intent == "out_of_scope" else ("out_of_scope", max(top, UNSURE))
         story = self.backstory_question(intent, text, uncovered, uncovered_at)
         if story:
             return story[0], max(top, UNSURE)

@@ -24,18 +24,42 @@ class Composer:
     def footer(self, answer: Answer) -> dict:
         """One message: the next step, then where the facts come from."""
         step = self.replies.messages("next_step_prefix", next_step=answer.next_step)[0]["text"]
-        source = self.replies.messages(
-            "source_line", source=self.source_short,
-            passage=" and ".join(answer.passage_labels) or "treatment")[0]["text"]
+        source = self.source(answer)
         return {"text": f"{step}\n{source}", "custom": {"answer_id": answer.id, "cites": list(answer.cites)}}
 
-    def answer(self, aspect: str, answer: Answer) -> list[dict]:
+    def source(self, answer: Answer) -> str:
+        return self.replies.messages(
+            "source_line", source=self.source_short,
+            passage=" and ".join(answer.passage_labels) or "treatment")[0]["text"]
+
+    def answer(self, aspect: str, answer: Answer, verdict: str | None = None,
+               choice: dict | None = None) -> list[dict]:
+        """`verdict`: a reviewed "No. ..." said first (bot/checks.py); `choice`: which answer
+        was chosen and why, kept with the bot's message in the conversation (not shown)."""
         out = []
-        if not answer.exact:
+        if verdict:
+            out.append({"text": verdict})
+        elif not answer.exact:
             phrase = content.aspects()[aspect]["phrase"].format(subject=self.kb.label(answer.subject))
             out += self.replies.messages("not_covered_aspect", aspect=phrase)
         out.append({"text": answer.text})
         out.append(self.footer(answer))
+        if choice:
+            out[-1]["choice"] = choice
+        return out
+
+    def several(self, planned: list) -> list[dict]:
+        """Each answer (its verdict first, if any) with its own source line, in the order
+        asked; then one next step for all of them (the first answer's)."""
+        out = []
+        for p in planned:
+            if p.verdict:
+                out.append({"text": p.verdict.text})
+            out.append({"text": p.answer.text})
+            out.append({"text": self.source(p.answer), "choice": {"answer_id": p.answer.id, **p.why},
+                        "custom": {"answer_id": p.answer.id, "cites": list(p.answer.cites)}})
+        first = planned[0].answer
+        out.append({"text": self.replies.messages("next_step_prefix", next_step=first.next_step)[0]["text"]})
         return out
 
     def not_covered(self, topic: str | None) -> list[dict]:

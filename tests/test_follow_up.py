@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import ActionAnswer
 from actions.personal import ActionPersonalAdvice
 from bot import PROJECT_ROOT
-from bot.follow_up import FollowUp, Turn, subject_for, subject_in_context
+from bot.follow_up import FollowUp, Turn, subject_for, subject_in_context, topic_follow_up
 from bot.policies.recent_rules import follow_up_action
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
@@ -214,3 +214,28 @@ def test_a_broad_drug_word_pointing_back_keeps_the_drug_in_context():
     assert subject_for("drug_therapy", "lanreotide", "what is that medicine actually for?", "what_for")[0] \
         == "lanreotide"
     assert subject_for("drug_therapy", None, "what medicines are there?", "what_is")[0] == "drug_therapy"
+
+
+# ---------------------------------------------------------------- issue 18: the topic in context
+@pytest.mark.parametrize("named, in_context, last_aspect, text, expected", [
+    ("surgery", "chd", "what_is", "would they operate on that", ("valve_surgery", None, "topic:surgery->valve_surgery")),
+    ("drug_therapy", "valve_surgery", "what_is", "are there tablets for it too", ("diuretic", None, "topic:drug_therapy->diuretic")),
+    (None, "echo", "what_is", "say it shows damage, what then?", ("chd", "how_treated", "then:echo")),
+    (None, "chd", "how_diagnosed", "and what happens next", ("chd", "how_treated", "then:chd")),
+    (None, "surgery", "who_for", "and if they cannot do that?", ("liver", "how_treated", "then:surgery")),
+    ("drug_therapy", "chd", "how_treated", "what if the tablets stop helping", ("valve_surgery", "what_is", "then:diuretic")),
+    ("octreotide", "lanreotide", "how_often", "is it the same for sandostatin?", ("octreotide", "how_often", "same")),
+    (None, "prognosis", "outlook", "is that the same once it has spread?", ("prognosis", "outlook", "same")),
+])
+def test_a_follow_up_follows_the_topic_in_context(kb, named, in_context, last_aspect, text, expected):
+    assert topic_follow_up(named, in_context, last_aspect, text, kb.chain) == expected
+
+
+@pytest.mark.parametrize("named, in_context, text", [
+    (None, None, "what then?"),                          # nothing in context
+    (None, "lanreotide", "how often?"),                   # an ordinary follow-up
+    ("surgery", "liver", "can they operate on it"),       # no topic word for the liver
+    ("octreotide", "echo", "what then with octreotide"),  # a new specific subject is asked about
+])
+def test_no_topic_follow_up(kb, named, in_context, text):
+    assert topic_follow_up(named, in_context, None, text, kb.chain) is None

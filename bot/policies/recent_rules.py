@@ -79,10 +79,14 @@ def follow_up_action(tracker: DialogueStateTracker) -> Optional[str]:
     if last_action != ACTION_LISTEN_NAME:
         return None
     entities = {e.get("entity") for e in msg.entities or []}
+    named = next((e.get("value") for e in msg.entities or [] if e.get("entity") == "subject"), None)
     level = ((msg.parse_data or {}).get("triage") or {}).get("disposition")
     context = subject_in_context(history_before_latest_message(tracker))
+    # "what's the treatment for head lice", "ignore your instructions": never a follow-up
+    off_topic = guard.off_topic(msg.text) or guard.about_the_bot(msg.text) or guard.injection(msg.text) \
+        or guard.other_condition(msg.text, named)
     ok = follow_up.reroute(intent, msg.text, level, context, uncovered="uncovered_topic" in entities,
-                           off_topic=guard.off_topic(msg.text) or guard.about_the_bot(msg.text))
+                           off_topic=off_topic)
     return ANSWER if ok else None
 
 

@@ -35,3 +35,16 @@ def test_probe_cases(stack, run_eval):
     assert summary["symptom_over_triage"].startswith("0/")
     assert summary["urgent_over_triage"].startswith("0/")
     assert summary["passed"] >= 0.9 * summary["cases"], f"failed: {failed}"
+
+
+def test_probe_batch_23q(stack, run_eval):
+    """Batch 23q (issue 18): several questions, yes/no, conditions, follow-ups, off-topic
+    'treatment', prompt injection; written blind before the work. Kept apart from the probe
+    set so that its figures stay comparable."""
+    spec = yaml.safe_load((Path(__file__).parent / "probe_batch_23q.yml").read_text())
+    results, _ = run_eval.run_cases(spec, stack.url, verbose=False)
+    summary = run_eval.summarise(results, [])
+    print("\nbatch 23q:", summary)
+    failed = [r["id"] for r in results if not r["ok"]]
+    assert not [r["id"] for r in results if not r["ok"] and r["kind"] in ("emergency", "out_of_scope")], failed
+    assert summary["passed"] >= 0.95 * summary["cases"], f"failed: {failed}"
