@@ -97,11 +97,11 @@ class ResilientSQLTrackerStore(CachedSQLTrackerStore):
             except RETRYABLE as e:
                 self._cache.pop(sender_id, None)
                 waited = time.monotonic() - t0
-                if waited + pause > self.timeouts.store_retry_s:
+                if waited >= self.timeouts.store_retry_s:
                     logger.error("tracker store: could not %s a conversation for %.1f s (%s)",
                                  what, waited, type(e).__name__)
                     raise fail(f"could not {what} the conversation") from e
-                await asyncio.sleep(pause)
+                await asyncio.sleep(min(pause, self.timeouts.store_retry_s - waited))
                 pause = min(pause * 2, 1.0)
             except Exception as e:  # not a database blip: no retry, but never silent
                 self._cache.pop(sender_id, None)
