@@ -38,8 +38,9 @@ def create_schema(url: str | None = None) -> None:
     from bot.pg_tracker_store import INDEX
     eng = engine(url)
     try:
-        SQLTrackerStore.Base.metadata.create_all(eng)
-        with eng.begin() as c:
+        with eng.begin() as c:  # one at a time, when pods start together
+            c.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('netbot schema'))"))
+            SQLTrackerStore.Base.metadata.create_all(c)
             c.execute(INDEX)
     finally:
         eng.dispose()
