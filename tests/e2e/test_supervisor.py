@@ -12,7 +12,9 @@ import pytest
 
 from tests.e2e.harness import Stack, text_of
 
-WHOLE_WITHIN = 30  # seconds; on a machine so busy that a cold start takes longer, a cold start + 5 s
+# Seconds. A Rasa restart is a cold start (about 15 s on a quiet machine); on a machine so busy
+# that a cold start takes longer than 15 s, up to twice the cold start measured in this run.
+WHOLE_WITHIN = 30
 COMMANDS = {"rasa": "rasa run", "actions": "rasa_sdk", "web": "bot.web.server"}
 
 
@@ -109,14 +111,14 @@ class Emergencies:
 @pytest.mark.parametrize("name", ["actions", "web", "rasa"])
 def test_a_killed_child_is_restarted_and_emergencies_are_answered_meanwhile(stack, name):
     assert whole(stack)
-    limit = max(WHOLE_WITHIN, stack.start_s + 5)  # a restart is a cold start (plus 1 s of backoff)
+    limit = max(WHOLE_WITHIN, 2 * stack.start_s)
     with Emergencies(stack) as load:
         time.sleep(1)
         os.kill(command_pid(stack, name), signal.SIGKILL)
         killed = time.monotonic()
         time.sleep(0.5)
         while not whole(stack):
-            assert time.monotonic() - killed < limit, f"{name}: not whole {limit:.0f} s after the crash"
+            assert time.monotonic() - killed < limit, f"{name}: not whole {limit:.0f} s after the crash (cold start {stack.start_s:.0f} s)"
             time.sleep(0.5)
         took = time.monotonic() - killed
         time.sleep(1)
