@@ -31,6 +31,8 @@ help:
 	@echo "make run    set everything up and start the bot (chat at http://localhost:8080)"
 	@echo "make test   set everything up and run every test"
 	@echo "make safety-report   write docs/safety-report.md (the triage table for clinical sign-off)"
+	@echo "make run-cluster   two replicas on PostgreSQL and Redis behind nginx (docs/deploy.md)"
+	@echo "make test-cluster  the cluster tests against real servers (CI runs it after make test)"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -65,7 +67,7 @@ test: build/.stamp $(MODEL) test-unit validate test-stories test-e2e test-browse
 	@echo "All test suites passed."
 
 test-unit: build/.stamp
-	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser
+	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser --ignore=tests/cluster
 
 validate: build/.stamp
 	$(RASA) data validate --config config.yml --domain build/domain --data data --fail-on-warnings
@@ -89,6 +91,20 @@ eval: $(MODEL)
 
 bench: $(MODEL)
 	$(PY) -m bench.run
+	$(PY) -m bench.cluster
+
+# PostgreSQL, Redis, two replicas and nginx on this machine (Debian packages, no Docker).
+.PHONY: run-cluster
+run-cluster: build/.stamp $(MODEL)
+	$(PY) -m bot.cluster
+
+.PHONY: test-cluster
+test-cluster: build/.stamp $(MODEL)
+	$(PY) -m pytest -q tests/cluster
+
+.PHONY: bench-cluster
+bench-cluster: $(MODEL)
+	$(PY) -m bench.cluster
 
 .PHONY: safety-report
 safety-report: build/.stamp   # the triage table, replies and examples as docs/safety-report.md for sign-off

@@ -7,6 +7,8 @@
 - A message partly in another language: the reply starts with "I can only read English. If
   this is an emergency, call 999 now." (bot/language.py), unless it already starts with 999.
 - No patient text is ever logged (Rasa's stock channel logs it on errors).
+- Nothing answered (the conversation stores are down, or the handling failed): the safety
+  triage's reply first, then "cannot look that up" (bot/store_safety.py).
 """
 from __future__ import annotations
 
@@ -22,8 +24,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 import bot.rasa_speedups  # noqa: F401  (applied on import; see module)
+import bot.rasa_timeouts  # noqa: F401  (action timeout that nests; applied on import)
 from bot.language import OtherLanguage
 from bot.responses import Replies
+from bot.store_safety import after_reply, fallback_reply
 from bot.triage import shared_triage
 
 logger = logging.getLogger(__name__)
@@ -97,18 +101,22 @@ class GuardedRestInput(RestInput):
             local = self.local_reply(text)
             if local is not None:
                 return response.json([{"recipient_id": body["sender"], **m} for m in local])
-            collector = CollectingOutputChannel()
+            collector, failure = CollectingOutputChannel(), None
             try:
                 await on_new_message(UserMessage(text, collector, body["sender"],
                                                  input_channel=self.name(),
                                                  metadata=body.get("metadata")))
-            except CancelledError:
+            except CancelledError as e:
+                failure = e
                 logger.error("rest: message handling timed out")
             except Exception as e:  # the patient still gets a reply; the log has no text
+                failure = e
                 logger.error("rest: message handling failed: %s", type(e).__name__)
-            if not collector.messages:
+            if not collector.messages:  # safety first, even with no conversation store
                 return response.json([{"recipient_id": body["sender"], **m}
-                                      for m in self.replies.messages("kb_unavailable")])
+                                      for m in fallback_reply(self.replies, self.triage, text)])
+            collector.messages += [{"recipient_id": body["sender"], **m}  # a turn not stored: say so
+                                   for m in after_reply(self.replies, failure)]
             net = self.with_safety_net(text, collector.messages)
             return response.json(net if net is collector.messages
                                  else [{"recipient_id": body["sender"], **m} for m in net[:1]] + net[1:])

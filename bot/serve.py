@@ -1,4 +1,6 @@
 """Start the action server, the Rasa server and the web page; stop all three on Ctrl-C.
+A child that dies is restarted with backoff while the others keep serving (bot/supervisor.py),
+so with the action server down the safety replies still go out.
 
 `make run` calls this; the end-to-end tests call it too, so they start the bot exactly as a
 user does. Ports and the optional API token come from the environment:
@@ -6,6 +8,9 @@ user does. Ports and the optional API token come from the environment:
   RASA_TOKEN: if set, Rasa's HTTP API is enabled and protected by this token; else it is off.
   RASA_WORKERS (2): Rasa worker processes; they share the SQLite lock and tracker stores.
   BOT_DATA_DIR (var): where those stores live (tracker.db, locks.db); the tests use a throwaway one.
+  BOT_STORES: `cluster` uses endpoints-cluster.yml (PostgreSQL at DATABASE_URL, Redis at
+    REDIS_URL) for one of several replicas; retention then runs once per cluster, not here.
+  BOT_URL: the bot's address as browsers see it (default http://localhost:RASA_PORT).
 """
 from __future__ import annotations
 
@@ -14,7 +19,6 @@ import os
 import signal
 import socket
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -24,6 +28,7 @@ from pathlib import Path
 from bot import PROJECT_ROOT
 from bot.retention import forget_old
 from bot.settings import Settings
+from bot.supervisor import Child, Supervisor
 
 MODEL = PROJECT_ROOT / "models" / "net-bot.tar.gz"
 BIN = Path(sys.executable).parent
@@ -37,11 +42,16 @@ def quiet_env() -> dict:
     return env
 
 
+def endpoints_file() -> str:
+    """The one switch between one machine (SQLite) and a cluster replica (PostgreSQL, Redis)."""
+    return "endpoints-cluster.yml" if os.environ.get("BOT_STORES") == "cluster" else "endpoints.yml"
+
+
 def commands(rasa_port: int, actions_port: int, web_port: int, interface: str, web: bool,
              actions: bool = True) -> dict:
     settings = Settings.load()
     rasa = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port),
-            "--interface", interface, "--endpoints", "endpoints.yml",
+            "--interface", interface, "--endpoints", endpoints_file(),
             "--credentials", "credentials.yml", "--cors", *settings.cors_origins,
             f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}"]
     if os.environ.get("RASA_TOKEN"):
@@ -52,7 +62,7 @@ def commands(rasa_port: int, actions_port: int, web_port: int, interface: str, w
                            "--port", str(actions_port)]
     if web:
         cmds["web"] = [sys.executable, "-m", "bot.web.server", "--port", str(web_port),
-                       "--bot-url", f"http://localhost:{rasa_port}"]
+                       "--bot-url", os.environ.get("BOT_URL") or f"http://localhost:{rasa_port}"]
     return cmds
 
 
@@ -69,25 +79,6 @@ def wait_until_up(url: str, procs: dict, timeout: float) -> float:
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
-
-
-def _signal_group(p: subprocess.Popen, sig: int) -> None:
-    try:
-        os.killpg(p.pid, sig)  # the whole group: Rasa's worker processes too
-    except ProcessLookupError:
-        pass
-
-
-def stop(procs: dict) -> None:
-    for p in procs.values():
-        _signal_group(p, signal.SIGTERM)  # SIGINT may be ignored when started in background
-    deadline = time.monotonic() + 15
-    for p in procs.values():
-        try:
-            p.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pass
-        _signal_group(p, signal.SIGKILL)  # nothing may outlive us and hold a port
 
 
 def _interrupt(signum, frame):
@@ -142,16 +133,16 @@ def main(argv=None) -> int:
     env = quiet_env()
     env["ACTIONS_PORT"] = str(actions_port)  # endpoints.yml reads both
     env["BOT_DATA_DIR"] = str(data_dir)
-    keep_forgetting(data_dir / "tracker.db", Settings.load().keep_conversations_days)
+    if endpoints_file() == "endpoints.yml":  # a cluster forgets once, on PostgreSQL (bot.cluster)
+        keep_forgetting(data_dir / "tracker.db", Settings.load().keep_conversations_days)
     # Two workers use both cores of the reference machine (make bench: ~1.7x the messages/s)
     env["SANIC_WORKERS"] = os.environ.get("RASA_WORKERS", "2")
-    procs = {}
+    supervisor = Supervisor([Child(name, cmd, env=env, cwd=str(PROJECT_ROOT)) for name, cmd in commands(
+        rasa_port, actions_port, web_port, interface, not args.no_web, not args.no_actions).items()])
     t0 = time.monotonic()
     try:
-        for name, cmd in commands(rasa_port, actions_port, web_port, interface,
-                                  not args.no_web, not args.no_actions).items():
-            # each in its own process group, so stop() reaches every worker it forks
-            procs[name] = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, start_new_session=True)
+        supervisor.start()
+        procs = supervisor.procs
         wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", procs, args.timeout)
         if not args.no_actions:
             wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs, args.timeout)
@@ -160,18 +151,14 @@ def main(argv=None) -> int:
               f"  REST channel:       http://localhost:{rasa_port}/webhooks/rest/webhook\n"
               f"  Rasa HTTP API:      {'on (token required)' if os.environ.get('RASA_TOKEN') else 'off'}\n"
               f"Press Ctrl-C to stop.\n", flush=True)
-        while all(p.poll() is None for p in procs.values()):
-            time.sleep(0.5)
-        failed = [n for n, p in procs.items() if p.poll() is not None]
-        print(f"{', '.join(failed)} stopped; stopping the rest.", file=sys.stderr)
-        return 1
+        supervisor.run()  # restarts a child that dies, until Ctrl-C or TERM
     except KeyboardInterrupt:
         return 0
     except (RuntimeError, TimeoutError) as e:
         print(f"start-up failed: {e}", file=sys.stderr)
         return 1
     finally:
-        stop(procs)
+        supervisor.stop()
 
 
 if __name__ == "__main__":

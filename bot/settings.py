@@ -96,3 +96,52 @@ def _crisis_lines(path, phones: dict) -> tuple:
     if not lines or not all(isinstance(x, dict) and x.get("name") and x.get("number") for x in lines):
         raise SettingsError(f"{path}: phones.crisis_lines must be a list of {{name, number}}")
     return tuple((str(x["name"]), str(x["number"])) for x in lines)
+
+
+def settings_path(path: Path | str | None = None) -> Path:
+    return Path(path or os.environ.get("NETBOT_SETTINGS") or DEFAULT_PATH)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """The `timeouts:` section of config/settings.yml, in seconds (docs/deploy.md). They must
+    nest: a turn's work (two store retries and an action call) fits in the most it may hold
+    the conversation lock; a dead holder's place in the queue lapses before a waiter gives up;
+    waiting plus holding fits in the load balancer's read timeout."""
+    store_retry_s: float = 4
+    action_s: float = 10
+    lock_ticket_s: float = 10
+    lock_wait_s: float = 20
+    lock_max_s: float = 30
+    proxy_read_s: float = 60
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> "Timeouts":
+        path = settings_path(path)
+        raw = (load_yaml(path).get("timeouts") or {}) if path.exists() else {}
+        unknown = set(raw) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise SettingsError(f"{path}: unknown timeouts: {', '.join(sorted(unknown))}")
+        for k, v in raw.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
+                raise SettingsError(f"{path}: timeouts.{k} must be a number of seconds above 0")
+        t = cls(**{k: float(v) for k, v in raw.items()})
+        for problem in t.problems():
+            raise SettingsError(f"{path}: timeouts do not nest: {problem}")
+        return t
+
+    @property
+    def turn_work_s(self) -> float:
+        """Most a turn's own work may take: read and write retries, an action call, 5 s to spare."""
+        return 2 * self.store_retry_s + self.action_s + 5
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.turn_work_s > self.lock_max_s:
+            out.append(f"2 x store_retry_s + action_s + 5 = {self.turn_work_s:g} > lock_max_s {self.lock_max_s:g}")
+        if self.lock_ticket_s > self.lock_wait_s:
+            out.append(f"lock_ticket_s {self.lock_ticket_s:g} > lock_wait_s {self.lock_wait_s:g}")
+        if self.lock_wait_s + self.lock_max_s + 5 > self.proxy_read_s:
+            out.append(f"lock_wait_s + lock_max_s + 5 = {self.lock_wait_s + self.lock_max_s + 5:g} "
+                       f"> proxy_read_s {self.proxy_read_s:g}")
+        return out
