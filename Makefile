@@ -87,7 +87,7 @@ cross-validate: build/.stamp
 	$(PY) -m bot.report_cv results/nlu-cv
 
 eval: $(MODEL)
-	$(PY) -m tests.e2e.run_eval_against_bot
+	$(PY) -m tests.e2e.eval_dev
 
 bench: $(MODEL)
 	$(PY) -m bench.run
