@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import composer, context_subject, guard, latest, replies, send
-from bot import content
+from bot import content, provenance
 from bot.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for
 from bot.intent_guard import questions_last_first
 from bot.knowledge import OVERVIEW_ASPECTS
@@ -61,7 +61,7 @@ class ActionAnswer(Action):
         if answer is None:
             send(dispatcher, replies().messages("clarify_subject"))
             return [SlotSet("misses", 0.0)]
-        send(dispatcher, comp.answer(aspect, answer))
+        send(dispatcher, comp.answer(aspect, answer, first=not provenance.shown(tracker.events)))
         return [SlotSet("subject", subject), SlotSet("aspect", aspect), SlotSet("misses", 0.0)]
 
     @staticmethod

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import re
 
-from bot import content
+from bot import content, governance, provenance, source
 from bot.knowledge import Answer, KnowledgeService
 from bot.responses import Replies, topic_payload
-from bot.source import source_spec
 
 
 # "what does indolent mean", "what is a lesion", "define metastases"
@@ -17,25 +16,33 @@ MEANING = re.compile(r"\b(mean|means|meaning|define|definition|stand for|stands 
 class Composer:
     def __init__(self, kb: KnowledgeService, replies: Replies):
         self.kb, self.replies = kb, replies
-        self.source_short = source_spec()["source"]["short"]
+        # production mode: answers and glossary entries not clinically approved are withheld
+        production = getattr(replies.settings, "mode", "production") == "production"
+        self.withheld, self.withheld_terms = governance.withheld_ids(kb) if production else (set(), set())
         words = content.load_yaml(content.CONTENT_DIR / "personal.yml")["prognosis_words"]
         self._prognosis = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
 
-    def footer(self, answer: Answer) -> dict:
-        """One message: the next step, then where the facts come from."""
+    def footer(self, answer: Answer, first: bool = False) -> dict:
+        """One message: the next step, then where the facts come from; in the first answer of
+        a conversation, also how old the source is (bot/provenance.py)."""
         step = self.replies.messages("next_step_prefix", next_step=answer.next_step)[0]["text"]
-        source = self.replies.messages(
-            "source_line", source=self.source_short,
-            passage=" and ".join(answer.passage_labels) or "treatment")[0]["text"]
-        return {"text": f"{step}\n{source}", "custom": {"answer_id": answer.id, "cites": list(answer.cites)}}
+        line = self.replies.messages("source_line", parts=source.parts(answer.passage_labels))[0]["text"]
+        custom = {"answer_id": answer.id, "cites": list(answer.cites)}
+        if first:
+            line += "\n" + self.replies.messages("source_note")[0]["text"]
+            custom[provenance.MARK] = True
+        return {"text": f"{step}\n{line}", "custom": custom}
 
-    def answer(self, aspect: str, answer: Answer) -> list[dict]:
+    def answer(self, aspect: str, answer: Answer, first: bool = False) -> list[dict]:
+        """`first`: the conversation has not yet been told how old the source is."""
+        if answer.id in self.withheld:
+            return self.replies.messages("withheld")
         out = []
         if not answer.exact:
             phrase = content.aspects()[aspect]["phrase"].format(subject=self.kb.label(answer.subject))
             out += self.replies.messages("not_covered_aspect", aspect=phrase)
         out.append({"text": answer.text})
-        out.append(self.footer(answer))
+        out.append(self.footer(answer, first))
         return out
 
     def not_covered(self, topic: str | None) -> list[dict]:
@@ -50,6 +57,8 @@ class Composer:
         if not found:
             return None
         term, meaning = found
+        if term in self.withheld_terms:
+            return self.replies.messages("withheld")
         return self.replies.messages("glossary", term=term, meaning=meaning)
 
     def is_prognosis_question(self, text: str) -> bool:
@@ -58,17 +67,26 @@ class Composer:
     def personal(self, general: Answer | None) -> list[dict]:
         first, team = self.replies.messages("personal")
         out = [first]
-        if general:
+        if general and general.id not in self.withheld:
             out.append({"text": general.text})
         out.append(team)
         return out
+
+    def personal_outlook(self, general: Answer | None) -> list[dict]:
+        """"How long have I got?": acknowledge the question, the general outlook with its own
+        gentle next step, then the team and support lines (clinical review F10)."""
+        first, support = self.replies.messages("personal_outlook")
+        if general is None or general.id in self.withheld:
+            return [first, support]
+        step = self.replies.messages("next_step_prefix", next_step=general.next_step)[0]
+        return [first, {"text": general.text}, step, support]
 
     def suggestions(self, candidates: list[tuple[str, str]], text: str, limit: int = 2) -> list[dict]:
         """Buttons for the likeliest (aspect, subject) answers, topped up by text search."""
         buttons, seen = [], set()
         found = [self.kb.answer(a, s) for a, s in candidates] + self.kb.search(text, limit=limit)
         for ans in found:
-            if ans and ans.id not in seen:
+            if ans and ans.id not in seen and ans.id not in self.withheld:
                 seen.add(ans.id)
                 buttons.append({"title": ans.question, "payload": topic_payload(ans.aspect, ans.subject)})
         return buttons[:limit]

@@ -71,8 +71,12 @@ def test_personal_prognosis_gives_general_outlook_and_team(tracker, kb):
     events, msgs = run(ActionPersonalAdvice(), tracker("personal_prognosis"))
     assert events == []
     body = texts(msgs)
-    assert kb.answer("outlook", "prognosis").text in body
-    assert "team can advise on your own situation" in body
+    outlook = kb.answer("outlook", "prognosis")
+    # F10: it acknowledges the question first, never opens with a refusal about treatment
+    assert msgs[0]["text"].startswith("That is a big question")
+    assert "do not change or stop a treatment" not in body
+    assert outlook.text in body and outlook.next_step in body  # "When you feel ready..."
+    assert "talk it through" in body and "Samaritans" in body  # the team, and support
 
 
 def test_personal_dose_never_answers_yes_or_no(tracker):
