@@ -16,7 +16,7 @@ from bot.content import CONTENT_DIR
 from bot.source import load_passages
 
 DB_PATH = PROJECT_ROOT / "build" / "knowledge.db"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: answers.glossary (links), meta.mode
 
 
 class ContentError(ValueError):
@@ -32,8 +32,10 @@ def _review(unit: governance.Unit | None) -> dict:
             "review_date": str(r.get("date") or "")}
 
 
-def check_content(answers: list[dict], vocab: dict, aspects: dict, passages: dict) -> None:
+def check_content(answers: list[dict], vocab: dict, aspects: dict, passages: dict,
+                  glossary: list[dict] = ()) -> None:
     errors, seen = [], {}
+    terms = {str(g.get("term")).lower() for g in glossary}
     for a in answers:
         where = f"{a.get('file')}:{a.get('id')}"
         if a.get("subject") not in vocab["subjects"]:
@@ -43,6 +45,9 @@ def check_content(answers: list[dict], vocab: dict, aspects: dict, passages: dic
         for c in a.get("cites") or []:
             if c not in passages:
                 errors.append(f"{where}: cites unknown passage {c!r}")
+        for t in a.get("glossary") or []:
+            if str(t).lower() not in terms:
+                errors.append(f"{where}: links unknown glossary term {t!r}")
         if not a.get("cites"):
             errors.append(f"{where}: cites no passage")
         key = (a.get("aspect"), a.get("subject"))
@@ -63,7 +68,7 @@ def build(db_path: Path = DB_PATH, root: Path = CONTENT_DIR, mode: str = "develo
                if _review(signed.get(("answer", str(a.get("id")))))["review_status"] != "retired"]
     glossary = [g for g in content.glossary(root)
                 if _review(signed.get(("glossary", str(g.get("term")))))["review_status"] != "retired"]
-    check_content(answers, vocab, aspects, passages)
+    check_content(answers, vocab, aspects, passages, glossary)
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_suffix(".tmp")
@@ -84,6 +89,7 @@ def build(db_path: Path = DB_PATH, root: Path = CONTENT_DIR, mode: str = "develo
         [{"id": a["id"], "aspect": a["aspect"], "subject": a["subject"], "question": a["question"],
           "text": " ".join(a["text"].split()), "next_step": a["next_step"],
           "cites": json.dumps(a["cites"]), "topic": a["topic"],
+          "glossary": json.dumps([str(t) for t in a.get("glossary") or []]),
           **_review(signed.get(("answer", str(a["id"]))))} for a in answers],
         pk="id")
     db["answers"].create_index(["aspect", "subject"], unique=True)

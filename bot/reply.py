@@ -1,6 +1,7 @@
 """Compose what the patient sees: answer, next step, source line. Plain Python, no Rasa."""
 from __future__ import annotations
 
+import json
 import re
 
 from bot import content, governance, provenance, source
@@ -19,6 +20,7 @@ class Composer:
         # production mode: answers and glossary entries not clinically approved are withheld
         production = getattr(replies.settings, "mode", "production") == "production"
         self.withheld, self.withheld_terms = governance.withheld_ids(kb) if production else (set(), set())
+        self.links = glossary_links(kb, self.withheld_terms)
         words = content.load_yaml(content.CONTENT_DIR / "personal.yml")["prognosis_words"]
         self._prognosis = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
 
@@ -42,6 +44,9 @@ class Composer:
             phrase = content.aspects()[aspect]["phrase"].format(subject=self.kb.label(answer.subject))
             out += self.replies.messages("not_covered_aspect", aspect=phrase)
         out.append({"text": answer.text})
+        if self.links.get(answer.id):  # the plain meaning of the medical words it links to
+            lines = "\n".join(f"{term}: {meaning}" for term, meaning in self.links[answer.id])
+            out += self.replies.messages("glossary_links", lines=lines)
         out.append(self.footer(answer, first))
         return out
 
@@ -90,3 +95,15 @@ class Composer:
                 seen.add(ans.id)
                 buttons.append({"title": ans.question, "payload": topic_payload(ans.aspect, ans.subject)})
         return buttons[:limit]
+
+
+def glossary_links(kb: KnowledgeService, withheld: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """{answer id: [(term, plain meaning)]} from each answer's `glossary:` list (bot/jargon.py)."""
+    meanings = {r["term"]: r["text"] for r in kb.db["glossary"].rows if r["term"] not in withheld}
+    out = {}
+    for r in kb.db["answers"].rows:
+        terms = json.loads(r.get("glossary") or "[]")
+        found = [(t, meanings[t.lower()]) for t in terms if t.lower() in meanings]
+        if found:
+            out[r["id"]] = found
+    return out

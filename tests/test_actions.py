@@ -214,3 +214,26 @@ def test_symptom_with_a_question_gets_the_answer_after_the_symptom_reply(tracker
 def test_symptom_without_a_plain_question_adds_nothing(tracker, name):
     from actions.also_asked import ActionAnswerAlsoAsked
     assert run(ActionAnswerAlsoAsked(), tracker(name)) == ([], [])
+
+
+def test_first_answer_of_a_conversation_says_how_old_the_source_is(tracker):
+    from bot import provenance
+    _, first = run(ActionAnswer(), tracker("what_is_lanreotide"))
+    assert "written in about 2011" in texts(first) and "put online in 2020" in texts(first)
+    assert first[-1]["custom"][provenance.MARK] is True
+    # a later answer in the same conversation does not repeat it
+    shown = [{"event": "bot", "text": first[-1]["text"], "data": {"custom": first[-1]["custom"]}}]
+    _, later = run(ActionAnswer(), tracker("what_is_lanreotide", events=shown))
+    assert "written in about" not in texts(later) and "Source: one article about NET treatment" in texts(later)
+    # a new session starts over
+    again = shown + [{"event": "session_started"}]
+    _, new = run(ActionAnswer(), tracker("what_is_lanreotide", events=again))
+    assert "written in about 2011" in texts(new)
+
+
+def test_answer_shows_the_meaning_of_medical_words_it_links(kb):
+    from bot.reply import Composer
+    from bot.responses import Replies
+    msgs = Composer(kb, Replies()).answer("what_is", kb.answer("what_is", "targeted_drugs"))
+    assert msgs[1]["text"].startswith("What the words mean:")
+    assert "mTOR inhibitor: A kind of medicine that blocks a protein called mTOR" in msgs[1]["text"]
