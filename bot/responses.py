@@ -37,11 +37,12 @@ class Replies:
     def __init__(self, settings: Settings | None = None, spec: dict | None = None):
         self.settings = settings or Settings.load()
         self.spec = (spec or content.responses())["replies"]
+        self.fill = {**self.settings.placeholders(), **source.placeholders()}  # once, not per message
 
     def messages(self, name: str, **values) -> list[dict]:
         """[{'text': ..., 'buttons'?: [...]}] for reply `name`, placeholders filled."""
         reply = self.spec[name]
-        fill = {**self.settings.placeholders(), **source.placeholders(), **values}
+        fill = {**self.fill, **values}
         out = [{"text": m["text"].format(**fill)} for m in reply["messages"]]
         if reply.get("buttons") == "topics":
             out[-1]["buttons"] = topic_buttons(self.settings.mode)
