@@ -141,3 +141,22 @@ def test_test_conversations_stay_out_of_the_real_store(stack):
     stack.say(sender(), "what is lanreotide")
     assert (Path(stack.data_dir) / "tracker.db").stat().st_size > 0
     assert (real.stat().st_mtime_ns if real.exists() else None) == before
+
+
+def test_first_answer_says_how_old_the_source_is_once(stack):
+    s = sender()
+    first = text_of(stack.say(s, "what is lanreotide"))
+    assert "written in about 2011" in first and "(2020)" not in first
+    second = text_of(stack.say(s, "how often is octreotide given"))
+    assert "3–4 weeks" in second and "written in about" not in second
+
+
+def test_asking_where_the_information_comes_from(stack):
+    body = text_of(stack.say(sender(), "where does your information come from? is it up to date"))
+    assert "2 October 2020" in body and "about 2011" in body and NEXT_STEP.search(body)
+
+
+def test_how_long_have_i_got_is_acknowledged_first(stack):
+    reply = stack.say(sender(), "how long have I got?")
+    assert reply[0]["text"].startswith("That is a big question")
+    assert "When you feel ready" in text_of(reply)
