@@ -52,13 +52,13 @@ def cmd_ask(args) -> int:
 
 
 def cmd_approve(args) -> int:
-    from bot import governance
+    from bot import governance, yaml_edit
 
     try:
         for uid in args.ids:
             unit = governance.approve(uid, args.by, args.role, status=args.status)
             print(f"{unit.id}: {unit.status}" + (f" by {unit.signer()}" if unit.signer() else ""))
-    except governance.GovernanceError as e:
+    except (governance.GovernanceError, yaml_edit.EditError) as e:
         print(f"approve failed: {e}", file=sys.stderr)
         return 2
     return 0
@@ -76,11 +76,12 @@ def cmd_review_status(args) -> int:
 
 def cmd_review_pack(args) -> int:
     from bot import review_pack
+    from bot.knowledge import KnowledgeBaseUnavailable
     from bot.source import SourceMissing
 
     try:
         out = review_pack.write(args.out)
-    except SourceMissing as e:
+    except (SourceMissing, KnowledgeBaseUnavailable) as e:
         print(f"review pack failed: {e}", file=sys.stderr)
         return 2
     print(f"review pack: {out}")
