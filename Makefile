@@ -18,8 +18,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 export ACTIONS_PORT ?= 5055
 export BOT_DATA_DIR ?= $(CURDIR)/var
 
-CONTENT := $(shell find content config -name '*.yml') ../shared/source/net-treatment-article.txt
-BUILD_CODE := bot/__main__.py bot/content.py bot/source.py bot/kb_build.py bot/nlp.py bot/responses.py bot/settings.py
+CONTENT := $(shell find content config -name '*.yml') ../shared/source/net-treatment-article.txt $(NETBOT_SETTINGS)
+BUILD_CODE := bot/__main__.py bot/content.py bot/source.py bot/kb_build.py bot/nlp.py bot/responses.py bot/settings.py \
+  bot/governance.py bot/yaml_edit.py
 # The model depends on the training data and on what shapes its features (subjects, the
 # generated responses); answers and glossary live in the knowledge base, not the model.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/nlu/*.py bot/policies/*.py bot/subjects.py \
@@ -33,6 +34,7 @@ help:
 	@echo "make safety-report   write docs/safety-report.md (the triage table for clinical sign-off)"
 	@echo "make run-cluster   two replicas on PostgreSQL and Redis behind nginx (docs/deploy.md)"
 	@echo "make test-cluster  the cluster tests against real servers (CI runs it after make test)"
+	@echo "make review-pack   write build/review-pack.html, the printable clinical review pack"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -112,6 +114,10 @@ safety-report: build/.stamp   # the triage table, replies and examples as docs/s
 
 forget: venv   # delete conversations older than privacy.keep_conversations_days (for cron)
 	$(PY) -m bot.retention
+
+.PHONY: review-pack
+review-pack: build/.stamp
+	$(PY) -m bot review-pack
 
 clean:
 	rm -rf build models results var .pytest_cache

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer
 from actions.services import composer, guard, latest, replies, send
+from bot import provenance
 from bot.also_asked import AlsoAsked
 
 
@@ -38,5 +39,6 @@ class ActionAnswerAlsoAsked(Action):
         aspect, answer = ActionAnswer.choose(comp, question.aspect, question.subject, question.text)
         if answer is None or not answer.exact:
             return []  # nothing the source says about exactly that: the care team, as already said
-        send(dispatcher, replies().messages("also_asked") + comp.answer(aspect, answer))
+        send(dispatcher, replies().messages("also_asked")
+             + comp.answer(aspect, answer, first=not provenance.shown(tracker.events)))
         return [SlotSet("subject", question.subject), SlotSet("aspect", aspect)]

@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import checks, composer, context_subject, guard, latest, replies, send
-from bot import content
+from bot import content, provenance
 from bot.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for, topic_follow_up
 from bot.intent_guard import questions_last_first
 from bot.knowledge import OVERVIEW_ASPECTS
@@ -50,7 +50,7 @@ class ActionAnswer(Action):
         in_context = context_subject(tracker)
         several = self.several(comp, tracker, intent, entities.get("subject"), in_context, text)
         if several:
-            send(dispatcher, comp.several(several))
+            send(dispatcher, comp.several(several, first=not provenance.shown(tracker.events)))
             last = several[-1]
             return [SlotSet("subject", last.answer.subject), SlotSet("aspect", last.aspect), SlotSet("misses", 0.0)]
         aspect = self.aspect_of(intent, text, tracker, entities.get("subject"))
@@ -82,7 +82,8 @@ class ActionAnswer(Action):
             send(dispatcher, replies().messages("clarify_subject"))
             return [SlotSet("misses", 0.0)]
         why.update(answer_id=answer.id, subject=subject, exact=answer.exact)
-        send(dispatcher, comp.answer(aspect, answer, verdict.text if verdict else None, choice=why))
+        send(dispatcher, comp.answer(aspect, answer, verdict.text if verdict else None, choice=why,
+                                     first=not provenance.shown(tracker.events)))
         return [SlotSet("subject", subject), SlotSet("aspect", aspect), SlotSet("misses", 0.0)]
 
     @staticmethod

@@ -30,9 +30,10 @@ class ActionPersonalAdvice(Action):
         if entities.get("uncovered_topic"):  # "can I have Lutathera": honest, then the team
             send(dispatcher, comp.personal(None)[:1] + comp.not_covered(entities["uncovered_topic"]))
             return []
-        if comp.is_prognosis_question(text):
-            general = comp.kb.answer("outlook", "prognosis")
-        elif subject:
+        if comp.is_prognosis_question(text):  # "how long have I got?": its own reply (F10)
+            send(dispatcher, comp.personal_outlook(comp.kb.answer("outlook", "prognosis")))
+            return [SlotSet("subject", subject)] if subject else []
+        if subject:
             general = comp.kb.answer("what_is", subject)
         else:
             general = None

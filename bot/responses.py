@@ -6,11 +6,12 @@ answer emergencies with no action server); actions call `Replies.messages()` for
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from bot import PROJECT_ROOT, content
+from bot import PROJECT_ROOT, content, governance, source
 from bot.settings import Settings
 
 DOMAIN_OUT = PROJECT_ROOT / "build" / "domain" / "responses.yml"
@@ -20,24 +21,32 @@ def topic_payload(aspect: str, subject: str) -> str:
     return f"/ask_{aspect}" + json.dumps({"subject": subject}, separators=(",", ":"))
 
 
-def topic_buttons() -> list[dict]:
+def topic_buttons(mode: str | None = None) -> list[dict]:
+    """The nurse topics as buttons; in production mode only those with an approved answer."""
     return [{"title": t["title"], "payload": topic_payload(t["aspect"], t["subject"])}
-            for t in content.topics()]
+            for t in offered_topics(mode or Settings.load().mode)]
+
+
+@lru_cache(maxsize=2)
+def offered_topics(mode: str) -> tuple:
+    topics = content.topics()
+    return tuple(governance.approved_topics(topics) if mode == "production" else topics)
 
 
 class Replies:
     def __init__(self, settings: Settings | None = None, spec: dict | None = None):
         self.settings = settings or Settings.load()
         self.spec = (spec or content.responses())["replies"]
+        self.fill = {**self.settings.placeholders(), **source.placeholders()}  # once, not per message
 
     def messages(self, name: str, **values) -> list[dict]:
         """[{'text': ..., 'buttons'?: [...]}] for reply `name`, placeholders filled."""
         reply = self.spec[name]
-        fill = {**self.settings.placeholders(), **values}
+        fill = {**self.fill, **values}
         texts = [" ".join(m["text"].format(**fill).split()) for m in reply["messages"]]
         out = [{"text": t} for t in texts if t]  # an empty optional setting leaves no gap
         if reply.get("buttons") == "topics":
-            out[-1]["buttons"] = topic_buttons()
+            out[-1]["buttons"] = topic_buttons(self.settings.mode)
         return out
 
     def domain_responses(self) -> dict:

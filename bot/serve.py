@@ -25,9 +25,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot import PROJECT_ROOT
+from bot import PROJECT_ROOT, governance
 from bot.retention import forget_old
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.supervisor import Child, Supervisor
 
 MODEL = PROJECT_ROOT / "models" / "net-bot.tar.gz"
@@ -106,6 +106,19 @@ def port_in_use(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def start_problems() -> list[str]:
+    """Why the bot must not start: in production mode, example contacts, a triage without its
+    clinical safety sign-off, or a knowledge base built for development."""
+    try:
+        problems = governance.production_problems()
+    except SettingsError as e:
+        return [str(e)]
+    if not problems and Settings.load().mode == "production" and governance.built_mode() != "production":
+        problems.append("the knowledge base was built in development mode: run `make build` "
+                        "with these settings (NETBOT_SETTINGS) first")
+    return problems
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-web", action="store_true", help="do not start the web page")
@@ -113,6 +126,10 @@ def main(argv=None) -> int:
                     help="do not start the action server (to prove safety replies do not need it)")
     ap.add_argument("--timeout", type=float, default=120)
     args = ap.parse_args(argv)
+    problems = start_problems()
+    if problems:  # production mode with example contacts or no triage sign-off (docs/content.md)
+        print("Refusing to start in production mode:\n  - " + "\n  - ".join(problems), file=sys.stderr)
+        return 2
     rasa_port = int(os.environ.get("RASA_PORT", 5005))
     actions_port = int(os.environ.get("ACTIONS_PORT", 5055))
     web_port = int(os.environ.get("WEB_PORT", 8080))

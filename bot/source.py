@@ -5,6 +5,7 @@ content/source.yml says where each passage starts, so ingestion never guesses.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -73,3 +74,22 @@ def load_passages(path: Path | None = None) -> dict[str, dict]:
     texts = split_passages(text, spec["passages"])
     return {p["id"]: {"id": p["id"], "title": p["title"], "label": p.get("label", p["title"]),
                       "text": texts[p["id"]]} for p in spec["passages"]}
+
+
+def placeholders(spec: dict | None = None) -> dict:
+    """{source_name}, {source_posted}, {source_posted_year}, {source_written} for the replies:
+    what is known about the article (content/source.yml), so no reply states its age itself."""
+    src = (spec or source_spec())["source"]
+    posted = src["posted"]
+    if isinstance(posted, str):
+        posted = dt.date.fromisoformat(posted)
+    return {"source_name": src["name"], "source_posted": f"{posted.day} {posted:%B %Y}",
+            "source_posted_year": str(posted.year), "source_written": src["written"]}
+
+
+def parts(labels) -> str:
+    """'part on the heart', 'parts on surgery, drug treatment and liver treatment'."""
+    labels = list(dict.fromkeys(labels)) or ["treatment"]
+    if len(labels) == 1:
+        return f"part on {labels[0]}"
+    return f"parts on {', '.join(labels[:-1])} and {labels[-1]}"

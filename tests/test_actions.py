@@ -71,8 +71,12 @@ def test_personal_prognosis_gives_general_outlook_and_team(tracker, kb):
     events, msgs = run(ActionPersonalAdvice(), tracker("personal_prognosis"))
     assert events == []
     body = texts(msgs)
-    assert kb.answer("outlook", "prognosis").text in body
-    assert "team can advise on your own situation" in body
+    outlook = kb.answer("outlook", "prognosis")
+    # F10: it acknowledges the question first, never opens with a refusal about treatment
+    assert msgs[0]["text"].startswith("That is a big question")
+    assert "do not change or stop a treatment" not in body
+    assert outlook.text in body and outlook.next_step in body  # "When you feel ready..."
+    assert "talk it through" in body and "Samaritans" in body  # the team, and support
 
 
 def test_personal_dose_never_answers_yes_or_no(tracker):
@@ -210,3 +214,26 @@ def test_symptom_with_a_question_gets_the_answer_after_the_symptom_reply(tracker
 def test_symptom_without_a_plain_question_adds_nothing(tracker, name):
     from actions.also_asked import ActionAnswerAlsoAsked
     assert run(ActionAnswerAlsoAsked(), tracker(name)) == ([], [])
+
+
+def test_first_answer_of_a_conversation_says_how_old_the_source_is(tracker):
+    from bot import provenance
+    _, first = run(ActionAnswer(), tracker("what_is_lanreotide"))
+    assert "written in about 2011" in texts(first) and "put online in 2020" in texts(first)
+    assert first[-1]["custom"][provenance.MARK] is True
+    # a later answer in the same conversation does not repeat it
+    shown = [{"event": "bot", "text": first[-1]["text"], "data": {"custom": first[-1]["custom"]}}]
+    _, later = run(ActionAnswer(), tracker("what_is_lanreotide", events=shown))
+    assert "written in about" not in texts(later) and "Source: one article about NET treatment" in texts(later)
+    # a new session starts over
+    again = shown + [{"event": "session_started"}]
+    _, new = run(ActionAnswer(), tracker("what_is_lanreotide", events=again))
+    assert "written in about 2011" in texts(new)
+
+
+def test_answer_shows_the_meaning_of_medical_words_it_links(kb):
+    from bot.reply import Composer
+    from bot.responses import Replies
+    msgs = Composer(kb, Replies()).answer("what_is", kb.answer("what_is", "targeted_drugs"))
+    assert msgs[1]["text"].startswith("What the words mean:")
+    assert "mTOR inhibitor: A kind of medicine that blocks a protein called mTOR" in msgs[1]["text"]

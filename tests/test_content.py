@@ -15,7 +15,7 @@ from bot.readability import fk_grade
 
 MAX_GRADE = 6.0
 COPY_RUN = 8  # words in a row that may not be copied from the source
-REVIEW_STATUSES = {"draft", "approved"}
+REVIEW_STATUSES = {"draft", "approved", "retired"}
 ANSWER_FIELDS = ("id", "aspect", "subject", "question", "text", "cites", "next_step", "review")
 GLOSSARY_FIELDS = ("term", "aliases", "text", "review")
 NEXT_STEP = re.compile(r"nurse|doctor|team|\bGP\b|specialist", re.I)

@@ -26,7 +26,7 @@ def changed(tmp_path):
 
 def all_text(replies: Replies) -> dict:
     return {name: "\n".join(m["text"] for m in replies.messages(name, topic="x", aspect="x", term="x", meaning="x",
-                                                                  next_step="x", source="x", passage="x"))
+                                                                  next_step="x", parts="x", lines="x"))
             for name in replies.spec}
 
 

@@ -1,7 +1,8 @@
 """What the web server serves: the demo hospital page, /topics.json, the nurse page and handouts.
 
-Everything is rendered once at start-up from config/settings.yml and content/topics.yml, so a request
-never touches the disk and a patient's request cannot change what is rendered.
+Everything is rendered once at start-up from the settings (bot/settings.py: $NETBOT_SETTINGS, else
+config/settings.yml) and content/topics.yml, so a request never touches the disk and a patient's
+request cannot change what is rendered.
 """
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from urllib.parse import urlencode, urlsplit
 import segno
 import yaml
 
-from bot import PROJECT_ROOT
+from bot import PROJECT_ROOT, governance, source
+from bot.responses import Replies
+from bot.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
 TEMPLATE_DIR = WEB_DIR / "templates"
-SETTINGS_PATH = PROJECT_ROOT / "config" / "settings.yml"
+SETTINGS_PATH = None  # None: the one settings reader decides ($NETBOT_SETTINGS, else config/settings.yml)
 TOPICS_PATH = PROJECT_ROOT / "content" / "topics.yml"
 DEFAULT_PRIMARY_COLOR = "#005eb8"
 
@@ -36,7 +39,7 @@ def _load_yaml(path: Path) -> dict:
 
 @dataclass(frozen=True)
 class Clinic:
-    """The deploying hospital's contact details (config/settings.yml)."""
+    """The deploying hospital's contact details and mode, from the one settings reader."""
 
     name: str
     team_name: str
@@ -45,20 +48,16 @@ class Clinic:
     nurse_hours: str
     emergency: str
     urgent_advice: str
+    mode: str = "production"
+    review_note: str = ""  # development mode: the welcome says the content awaits clinical review
 
     @classmethod
-    def load(cls, path: Path = SETTINGS_PATH) -> "Clinic":
-        doc = _load_yaml(path)
-        clinic, phones = doc.get("clinic") or {}, doc.get("phones") or {}
-        return cls(
-            name=str(clinic.get("name", "NET Service")),
-            team_name=str(clinic.get("team_name", "NET team")),
-            nurse_title=str(clinic.get("nurse_title", "NET nurse specialist")),
-            nurse_line=str(clinic.get("nurse_line", "")),
-            nurse_hours=str(clinic.get("nurse_hours", "")),
-            emergency=str(phones.get("emergency", "999")),
-            urgent_advice=str(phones.get("urgent_advice", "111")),
-        )
+    def load(cls, path: Path | None = SETTINGS_PATH) -> "Clinic":
+        s = Settings.load(path)
+        note = Replies(s).messages("review_note")[0]["text"] if s.mode == "development" else ""
+        return cls(name=s.clinic_name, team_name=s.team_name, nurse_title=s.nurse_title,
+                   nurse_line=s.nurse_line, nurse_hours=s.nurse_hours, emergency=s.emergency,
+                   urgent_advice=s.urgent_advice, mode=s.mode, review_note=note)
 
 
 def topic_payload(aspect: str, subject: str) -> str:
@@ -66,10 +65,12 @@ def topic_payload(aspect: str, subject: str) -> str:
     return f"/ask_{aspect}" + json.dumps({"subject": subject}, separators=(",", ":"))
 
 
-def load_topics(path: Path = TOPICS_PATH) -> list[dict]:
-    """[{id, title, payload}] from content/topics.yml; ids, aspects and subjects must be plain slugs."""
+def load_topics(path: Path = TOPICS_PATH, approved_only: bool = False) -> list[dict]:
+    """[{id, title, payload}] from content/topics.yml; ids, aspects and subjects must be plain slugs.
+    `approved_only` (production mode): only topics whose answer is clinically approved."""
     out, seen = [], set()
-    for t in _load_yaml(path).get("topics") or []:
+    topics = _load_yaml(path).get("topics") or []
+    for t in governance.approved_topics(topics) if approved_only else topics:
         tid, aspect, subject = str(t["id"]), str(t["aspect"]), str(t["subject"])
         for value in (tid, aspect, subject):
             if not _ID.match(value):
@@ -115,7 +116,7 @@ def render(template: str, **values: str) -> str:
 class Site:
     """All rendered pages, keyed by path."""
 
-    def __init__(self, *, bot_url: str, public_url: str, settings_path: Path = SETTINGS_PATH,
+    def __init__(self, *, bot_url: str, public_url: str, settings_path: Path | None = SETTINGS_PATH,
                  topics_path: Path = TOPICS_PATH, primary_color: str = DEFAULT_PRIMARY_COLOR):
         if not _COLOR.match(primary_color):
             raise ValueError(f"--primary-color must look like #005eb8, got {primary_color!r}")
@@ -123,7 +124,7 @@ class Site:
         self.public_url = check_http_url(public_url, "--public-url")
         self.primary_color = primary_color
         self.clinic = Clinic.load(settings_path)
-        self.topics = load_topics(topics_path)
+        self.topics = load_topics(topics_path, approved_only=self.clinic.mode == "production")
 
     def _common(self) -> dict:
         c = self.clinic
@@ -136,7 +137,7 @@ class Site:
 
     def demo_html(self) -> str:
         return render("demo.html", bot_url=self.bot_url, primary_color=self.primary_color,
-                      **self._common())
+                      review_note=self.clinic.review_note, **self._common())
 
     def nurses_html(self) -> str:
         items = []
@@ -146,8 +147,10 @@ class Site:
             items.append(render(
                 "nurse_topic.html", title=t["title"], topic_id=t["id"], link=link,
                 handout=f"/nurses/handout/{t['id']}", qr_html=qr_svg(link, label, scale=3)))
+        status = (self.clinic.review_note or
+                  "Only answers approved by the clinical team are shown to patients.")
         return render("nurses.html", topics_html="\n".join(items), public_url=self.public_url,
-                      **self._common())
+                      content_status=status, **source.placeholders(), **self._common())
 
     def handout_html(self, topic: dict) -> str:
         link = deep_link(self.public_url, topic["id"])

@@ -10,7 +10,7 @@ from widget_fakes import HEART_ANSWER, HEART_PAYLOAD, INJECTIONS_ANSWER, LANREOT
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = pytest.mark.browser
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-NURSE_LINE = "01234 567 890"
+NURSE_LINE = "01632 960 123"
 
 
 def wait_for_posts(fake, page, count: int):

@@ -41,3 +41,8 @@ def test_every_disposition_answers_without_the_action_server(rasa_only, disposit
 def test_answer_without_action_server_is_polite(rasa_only):
     reply = rasa_only.say("down-" + uuid.uuid4().hex[:8], "what is octreotide")
     assert reply and "nurse" in text_of(reply).lower()
+
+
+def test_where_the_information_comes_from_without_action_server(rasa_only):
+    body = text_of(rasa_only.say("down-" + uuid.uuid4().hex[:8], "how old is the information you give?"))
+    assert "about 2011" in body

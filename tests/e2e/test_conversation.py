@@ -68,7 +68,7 @@ def test_off_topic_twice_offers_nurse(stack):
     first = text_of(stack.say(s, "what's the weather like in leeds"))
     assert "only help" in first
     second = text_of(stack.say(s, "tell me a joke"))
-    assert "01234 567 890" in second
+    assert "01632 960 123" in second
 
 
 def test_bad_input(stack):
@@ -185,3 +185,22 @@ def test_which_answer_and_why_is_kept_with_the_conversation(stack):
     assert [c["answer_id"] for c in choices] == ["chd-what-is", "valve-surgery-what-is"]
     assert choices[1]["follow_up"] == "topic:surgery->valve_surgery"
     assert "operate" not in json.dumps(choices)
+
+
+def test_first_answer_says_how_old_the_source_is_once(stack):
+    s = sender()
+    first = text_of(stack.say(s, "what is lanreotide"))
+    assert "written in about 2011" in first and "(2020)" not in first
+    second = text_of(stack.say(s, "how often is octreotide given"))
+    assert "3–4 weeks" in second and "written in about" not in second
+
+
+def test_asking_where_the_information_comes_from(stack):
+    body = text_of(stack.say(sender(), "where does your information come from? is it up to date"))
+    assert "2 October 2020" in body and "about 2011" in body and NEXT_STEP.search(body)
+
+
+def test_how_long_have_i_got_is_acknowledged_first(stack):
+    reply = stack.say(sender(), "how long have I got?")
+    assert reply[0]["text"].startswith("That is a big question")
+    assert "When you feel ready" in text_of(reply)

@@ -4,7 +4,8 @@
  * Embed with one tag (widget.css is loaded from the same place as this script):
  *   <script src="/widget.js" data-bot-url="http://localhost:5005" data-clinic-name="..."
  *           data-nurse-line="..." data-primary-color="#005eb8" defer></script>
- * Optional: data-team-name, data-nurse-hours, data-emergency-number (default 999), data-timeout-ms.
+ * Optional: data-team-name, data-nurse-hours, data-emergency-number (default 999), data-timeout-ms,
+ *   data-review-note (added to the welcome, e.g. that the content awaits clinical review).
  *
  * Talks to Rasa's REST channel: POST {bot-url}/webhooks/rest/webhook {sender, message, metadata}.
  * The sender id and the transcript live in sessionStorage only (gone when the tab closes).
@@ -26,6 +27,7 @@
     nurseLine: ds.nurseLine || "",
     nurseHours: ds.nurseHours || "",
     emergency: ds.emergencyNumber || "999",
+    reviewNote: ds.reviewNote || "",
     color: pickColor(ds.primaryColor),
     timeoutMs: parseInt(ds.timeoutMs, 10) > 0 ? parseInt(ds.timeoutMs, 10) : 10000
   };
@@ -194,7 +196,8 @@
       cfg.team + " at " + cfg.clinic + ". It is not medical advice about your own care";
     text += cfg.nurseLine ? ": for that, call the NET nurse line on " + cfg.nurseLine +
       (cfg.nurseHours ? " (" + cfg.nurseHours + ")." : ".") : ".";
-    return text + " If it is an emergency, call " + cfg.emergency + " now.";
+    text += " If it is an emergency, call " + cfg.emergency + " now.";
+    return cfg.reviewNote ? text + " " + cfg.reviewNote : text;
   }
   function errorText() {
     var text = "Sorry, the chat is not working at the moment, so I could not answer.";
