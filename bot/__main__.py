@@ -42,8 +42,10 @@ def main(argv=None) -> int:
     ask = sub.add_parser("ask", help="look up one answer: ASPECT SUBJECT")
     ask.add_argument("aspect")
     ask.add_argument("subject")
+    from bot import erasure
+    more = erasure.add_commands(sub)  # forget / export REFERENCE (docs/privacy.md)
     args = ap.parse_args(argv)
-    return {"build": cmd_build, "ask": cmd_ask}[args.cmd](args)
+    return {"build": cmd_build, "ask": cmd_ask, **more}[args.cmd](args)
 
 
 if __name__ == "__main__":

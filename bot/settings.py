@@ -28,6 +28,8 @@ class Settings:
     crisis_line: str = "Samaritans on 116 123"
     cors_origins: tuple = field(default=())
     keep_conversations_days: int = 30
+    privacy_notice_url: str = ""
+    limits: dict = field(default_factory=dict)  # checked by bot/limits.py
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Settings":
@@ -51,6 +53,8 @@ class Settings:
             crisis_line=str(phones.get("crisis_line", "Samaritans on 116 123")),
             cors_origins=tuple((raw.get("web") or {}).get("cors_origins") or ()),
             keep_conversations_days=keep,
+            privacy_notice_url=str((raw.get("privacy") or {}).get("notice_url") or ""),
+            limits=dict(raw.get("limits") or {}),
         )
 
     def placeholders(self) -> dict:
