@@ -65,12 +65,13 @@ class RateLimiter:
         self.triage = Buckets(Bucket(burst=5, per_minute=60), share, clock=clock)
 
     def check(self, address: str, conversation: str) -> tuple[str, float] | None:
-        wait = self.address.take(address)
-        if wait:
-            return "address", wait
+        # the conversation first: one chatty conversation does not use up its address's allowance
         wait = self.conversation.take(conversation)
         if wait:
             return "conversation", wait
+        wait = self.address.take(address)
+        if wait:
+            return "address", wait
         return None
 
     def may_triage(self, address: str) -> bool:
