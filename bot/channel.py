@@ -60,10 +60,16 @@ def _json(data, status: int = 200, headers: dict | None = None):
     return response.json(data, status=status, headers={"Cache-Control": "no-store", **(headers or {})})
 
 
-def client_address(request: Request) -> str:
-    """The client's address: the one the trusted proxy forwarded when Sanic is told about it
-    (SANIC_PROXIES_COUNT or SANIC_REAL_IP_HEADER, docs/security.md), else the peer's."""
-    return request.remote_addr or request.ip or "-"
+def client_address(request: Request, header: str) -> str | None:
+    """The address a rate limit counts. The reverse proxy runs on this machine and forwards the
+    real client's address in `header` (limits.client_address_header, deploy/proxy/): trusted only
+    from a loopback peer, so nobody can choose their own address. A loopback peer without it is
+    a local tool (tests, bench, monitoring): None. Any other peer: its own address."""
+    peer = request.ip or ""
+    if peer.startswith("127.") or peer in ("::1", "localhost"):
+        forwarded = (request.headers.get(header) or "").split(",")[0].strip()
+        return forwarded[:64] or None
+    return peer
 
 
 class GuardedRestInput(RestInput):
@@ -111,7 +117,7 @@ class GuardedRestInput(RestInput):
             return messages
         return self.replies.messages("other_language") + messages
 
-    def limited(self, address: str, sender: str, text: str, wait: float):
+    def limited(self, address: str | None, sender: str, text: str, wait: float):
         """A rate-limited message: the emergency reply if it holds a red flag (and this address
         has not used up its triage allowance), else 429 with a friendly reply."""
         if self.limiter.may_triage(address):
@@ -154,7 +160,7 @@ class GuardedRestInput(RestInput):
             if error:
                 return error
             sender, text = body["sender"], body.get("message") or ""
-            address = client_address(request)
+            address = client_address(request, self.limits.client_address_header)
             over = self.limiter.check(address, sender)
             if over:
                 return self.limited(address, sender, text, over[1])
@@ -194,7 +200,7 @@ class GuardedRestInput(RestInput):
             if error:
                 return error
             sender = body["sender"]
-            over = self.limiter.check(client_address(request), sender)
+            over = self.limiter.check(client_address(request, self.limits.client_address_header), sender)
             if over:
                 return _json({"error": "too many requests"}, status=429,
                              headers={"Retry-After": str(max(1, math.ceil(over[1])))})

@@ -5,6 +5,7 @@ settings file stops the bot at start rather than silently removing a limit.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.settings import Settings, SettingsError
@@ -28,6 +29,7 @@ class Limits:
     per_address: Bucket = Bucket(30, 60)
     per_conversation: Bucket = Bucket(10, 20)
     max_json_depth: int = 8           # the contract is two levels deep; more is an attack
+    client_address_header: str = "X-Real-IP"  # set by the reverse proxy on this machine
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Limits":
@@ -49,6 +51,10 @@ class Limits:
                                for k in b):
                 raise SettingsError(f"limits.{name} must be {{burst: N, per_minute: N}}, both above 0")
             values[name] = Bucket(int(b["burst"]), float(b["per_minute"]))
+        header = raw.pop("client_address_header", default.client_address_header)
+        if not isinstance(header, str) or not re.fullmatch(r"[A-Za-z0-9-]{1,64}", header):
+            raise SettingsError("limits.client_address_header must be an HTTP header name")
+        values["client_address_header"] = header
         if raw:
             raise SettingsError(f"limits: unknown setting(s) {', '.join(sorted(raw))}")
         if values["max_message_chars"] > values["max_body_bytes"]:

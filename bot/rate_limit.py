@@ -1,5 +1,9 @@
 """Token-bucket rate limits per client address and per conversation, in one worker's memory.
 
+The client address is the one the reverse proxy forwards (bot/channel.py `client_address`); a
+client on this machine that is not the proxy (tests, `make bench`, the evaluation, monitoring)
+is limited per conversation only.
+
 A patient typing questions never meets them; a script sending 100 messages a second does, so
 the other patients still get quick answers and the conversation store does not fill the disk.
 Each Rasa worker process keeps its own buckets, so each gets 1/workers of the configured rate
@@ -64,18 +68,20 @@ class RateLimiter:
         # second per address, so a flood cannot turn the triage into a CPU sink.
         self.triage = Buckets(Bucket(burst=5, per_minute=60), share, clock=clock)
 
-    def check(self, address: str, conversation: str) -> tuple[str, float] | None:
+    def check(self, address: str | None, conversation: str) -> tuple[str, float] | None:
+        """`address` None: a client on this machine (an operator's tool), limited per
+        conversation only (bot/channel.py `client_address`)."""
         # the conversation first: one chatty conversation does not use up its address's allowance
         wait = self.conversation.take(conversation)
         if wait:
             return "conversation", wait
-        wait = self.address.take(address)
+        wait = self.address.take(address) if address is not None else 0.0
         if wait:
             return "address", wait
         return None
 
-    def may_triage(self, address: str) -> bool:
-        return self.triage.take(address) == 0.0
+    def may_triage(self, address: str | None) -> bool:
+        return self.triage.take(address or "local") == 0.0
 
 
 class TurnCounter:

@@ -56,9 +56,12 @@ class ChannelServer:
         finally:
             conn.close()
 
-    def post(self, payload, path: str = "/webhooks/rest/webhook", ctype: str = "application/json"):
+    def post(self, payload, path: str = "/webhooks/rest/webhook", ctype: str = "application/json",
+             ip: str | None = None):
+        """`ip`: as if through the reverse proxy, for this client address (X-Real-IP)."""
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        status, data, headers = self.request("POST", path, body, {"Content-Type": ctype})
+        status, data, headers = self.request("POST", path, body, {"Content-Type": ctype,
+                                                                  **({"X-Real-IP": ip} if ip else {})})
         try:
             return status, json.loads(data), headers
         except ValueError:
@@ -191,18 +194,23 @@ def test_rate_limits_answer_429_but_emergencies_first():
     # H2: 2,100 requests in 20 s from one client were all accepted
     s = ChannelServer({"limits": {"per_address": {"burst": 5, "per_minute": 6},
                                   "per_conversation": {"burst": 3, "per_minute": 3}}})
+    ip = "203.0.113.7"
     try:
-        statuses = [s.post({"sender": "rl-1", "message": "what is lanreotide"})[0] for _ in range(5)]
+        statuses = [s.post({"sender": "rl-1", "message": "what is lanreotide"}, ip=ip)[0] for _ in range(5)]
         assert statuses == [200, 200, 200, 429, 429]
-        status, reply, headers = s.post({"sender": "rl-2", "message": "what is lanreotide"})
+        status, reply, headers = s.post({"sender": "rl-2", "message": "what is lanreotide"}, ip=ip)
         assert status == 200                               # another conversation, same address
-        assert s.post({"sender": "rl-3", "message": "what is octreotide"})[0] == 200   # the 5th
-        status, reply, headers = s.post({"sender": "rl-3", "message": "what is octreotide"})
+        assert s.post({"sender": "rl-3", "message": "what is octreotide"}, ip=ip)[0] == 200   # the 5th
+        status, reply, headers = s.post({"sender": "rl-3", "message": "what is octreotide"}, ip=ip)
         assert status == 429 and int(headers["Retry-After"]) >= 1
         assert "faster than I can answer" in reply[0]["text"] and "999" in reply[1]["text"]
-        status, reply, _ = s.post({"sender": "rl-3", "message": "my husband has collapsed and is not breathing"})
+        status, reply, _ = s.post({"sender": "rl-3", "message": "my husband has collapsed and is not breathing"},
+                                  ip=ip)
         assert status == 200 and reply[0]["text"].startswith("Call 999 now")
         assert len(s.stored("rl-1")) == 3
+        # another client behind the proxy is not affected; a local tool is limited per conversation only
+        assert s.post({"sender": "rl-4", "message": "what is lanreotide"}, ip="198.51.100.9")[0] == 200
+        assert [s.post({"sender": f"local-{i}", "message": "hi"})[0] for i in range(8)] == [200] * 8
     finally:
         s.stop()
 
@@ -217,7 +225,7 @@ def test_flood_from_one_address_leaves_other_conversations_fast():
             i = 0
             while not stop.is_set():
                 i += 1
-                status = s.post({"sender": f"flood-{i}", "message": "what is lanreotide"})[0]
+                status = s.post({"sender": f"flood-{i}", "message": "what is lanreotide"}, ip="203.0.113.66")[0]
                 flood["sent"] += 1
                 flood["accepted"] += status == 200
 
@@ -225,12 +233,24 @@ def test_flood_from_one_address_leaves_other_conversations_fast():
         for t in threads:
             t.start()
         time.sleep(3)
+        patient = [s.post({"sender": "patient-1", "message": "what is lanreotide"}, ip="198.51.100.20")[0]
+                   for _ in range(3)]
         stop.set()
         for t in threads:
             t.join()
         assert flood["sent"] > 100 and flood["accepted"] <= 20 + 3 + 2
+        assert patient == [200, 200, 200]
     finally:
         s.stop()
+
+
+def test_the_forwarded_address_is_trusted_only_from_this_machine():
+    from types import SimpleNamespace
+    from bot.channel import client_address
+    req = lambda ip, fwd=None: SimpleNamespace(ip=ip, headers={"X-Real-IP": fwd} if fwd else {})  # noqa: E731
+    assert client_address(req("127.0.0.1", "203.0.113.7"), "X-Real-IP") == "203.0.113.7"
+    assert client_address(req("127.0.0.1"), "X-Real-IP") is None
+    assert client_address(req("198.51.100.1", "127.0.0.1"), "X-Real-IP") == "198.51.100.1"
 
 
 def test_no_traceback_or_message_text_in_the_log(server):

@@ -74,11 +74,12 @@ def test_plain_text_is_untouched(payloads):
 def test_limits_come_from_settings_and_are_checked(tmp_path):
     limits = Limits.from_settings()
     assert limits.max_body_bytes == 16384 and limits.max_message_chars == 2000
-    assert limits.per_address == Bucket(30, 60) and limits.per_conversation == Bucket(10, 20)
+    assert limits.per_address == Bucket(30, 60) and limits.per_conversation == Bucket(20, 30)
+    assert limits.client_address_header == "X-Real-IP"
     base = "clinic: {name: X, nurse_line: '1', nurse_hours: 'always'}\n"
     for bad in ("{max_body_bytes: 0}", "{max_body_bytes: 'big'}", "{per_address: {burst: 5}}",
                 "{per_conversation: {burst: 0, per_minute: 1}}", "{typo_limit: 3}",
-                "{max_body_bytes: 100, max_message_chars: 200}"):
+                "{max_body_bytes: 100, max_message_chars: 200}", "{client_address_header: 'X Real'}"):
         path = tmp_path / "s.yml"
         path.write_text(base + f"limits: {bad}\n")
         with pytest.raises(SettingsError):
