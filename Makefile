@@ -30,6 +30,8 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/nlu/*
 help:
 	@echo "make run    set everything up and start the bot (chat at http://localhost:8080)"
 	@echo "make test   set everything up and run every test"
+	@echo "make audit  check the pinned packages against known vulnerabilities (offline; docs/security.md)"
+	@echo "make bench-abuse  one client floods while another patient asks (docs/security.md)"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -94,3 +96,11 @@ forget: venv   # delete conversations older than privacy.keep_conversations_days
 
 clean:
 	rm -rf build models results var .pytest_cache
+
+.PHONY: audit
+audit: venv   # pins against config/advisories.yml offline; pip-audit too where it is installed and online
+	$(PY) -m bot.audit
+
+.PHONY: bench-abuse
+bench-abuse: $(MODEL)   # flood from one address while another patient asks; ABUSE_SECONDS (60)
+	$(PY) -m bench.abuse

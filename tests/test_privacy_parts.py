@@ -197,3 +197,13 @@ def test_api_token_goes_to_rasa_in_process_not_on_the_command_line():
     assert cmds["actions"][2] == "bot.action_server" and cmds["rasa"][2] == "bot.rasa_run"
     assert rasa_argv(["--port", "1"], "t")[-3:] == ["--enable-api", "--auth-token", "t"]
     assert "--enable-api" not in rasa_argv(["--port", "1"], None)
+
+
+def test_audit_flags_an_affected_pin_without_a_mitigation():
+    from bot.audit import ADVISORIES, check, pins
+    from bot.content import load_yaml
+    lines, problems = check(load_yaml(ADVISORIES)["advisories"], pins())
+    assert problems == [] and any(line.startswith("AFFECTED  skops 0.9.0") for line in lines)
+    bad = [{"package": "demo", "ids": ["CVE-X"], "affected": "<2", "reachable": "yes: every request"}]
+    assert check(bad, {"demo": "1.0"})[1] and not check(bad, {"demo": "2.0"})[1]
+    assert check(bad, {})[1]          # an advisory for a package that is not pinned
