@@ -193,3 +193,28 @@ def test_one_address_flooding_is_limited_over_real_http(stack):
         t.join()
     assert set(results) <= {200, 429} and 15 <= results.count(200) <= 34, results
     assert "lanreotide" in text_of(stack.say(sender(), "what is lanreotide")).lower()
+
+
+def test_slow_request_bodies_are_cut_off(stack):
+    # L10: a connection that declared a body and sent 10 bytes was still open after 200 s
+    import socket
+    port = int(stack.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 1000\r\n\r\n{\"sender\":")
+        t0 = time.monotonic()
+        data = b""
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except ConnectionError:
+            pass
+        assert time.monotonic() - t0 < 20
+    assert data == b"" or data.startswith(b"HTTP/1.1 408")
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 100000000\r\n\r\n" + b"x" * 10)
+        assert s.recv(4096).startswith(b"HTTP/1.1 413")
