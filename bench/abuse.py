@@ -5,19 +5,22 @@ clients come "through the reverse proxy" (X-Real-IP, as deploy/proxy/ sets it), 
 address. The flood: about 100 requests a second from one address, a third of them near the body
 cap (15 KB), a third over it (40 KB), a third ordinary questions, each on a new conversation.
 Measured: the patient's latency without and with the flood (target p95 < 150 ms), what the flood
-got back, and how fast the conversation store grew during it (target < 1 MB a minute).
+got back, and how fast the conversation store grew during it (target < 1 MB a minute, measured
+with the write-ahead logs folded in; also the bytes the flood's and the patient's events take).
 Loopback only; bounded in time (ABUSE_SECONDS, default 60); stops by itself.
 """
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
+from contextlib import closing
 from pathlib import Path
 
 from bot import PROJECT_ROOT
@@ -45,7 +48,20 @@ def post(url: str, body: bytes, address: str, timeout: float = 30) -> int:
 
 
 def store_bytes(data_dir: Path) -> int:
+    """The stores' size with their write-ahead logs folded in (a WAL file keeps its largest size
+    until it is truncated, which says nothing about how much was stored)."""
+    for db in data_dir.glob("*.db"):
+        with closing(sqlite3.connect(db, timeout=30)) as c:
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return sum(f.stat().st_size for f in data_dir.iterdir() if f.is_file())
+
+
+def stored_by(data_dir: Path, prefix: str) -> tuple[int, int]:
+    """(conversations, bytes of their stored events) for senders starting with `prefix`."""
+    with closing(sqlite3.connect(data_dir / "tracker.db", timeout=30)) as c:
+        n, size = c.execute("SELECT COUNT(DISTINCT sender_id), COALESCE(SUM(LENGTH(data)), 0) FROM events "
+                            "WHERE sender_id LIKE ?", (prefix + "%",)).fetchone()
+    return n, size
 
 
 def pct(values: list[float], p: float) -> float | None:
@@ -111,6 +127,8 @@ def main() -> int:
         flooder.join()
         minutes = (time.monotonic() - t0) / 60
         grown = store_bytes(data) - before
+        flood_conversations, flood_bytes = stored_by(data, "flood-")
+        patient_conversations, patient_bytes = stored_by(data, "patient-")
     finally:
         stack.stop()
     sent = sum(stats.values())
@@ -121,6 +139,9 @@ def main() -> int:
         "patient_p50_ms_flood": pct(busy, 50), "patient_p95_ms_flood": pct(busy, 95),
         "patient_answers_flood": len(busy),
         "store_growth_mb_per_min": round(grown / 1e6 / minutes, 3),
+        "flood_stored_conversations": flood_conversations,
+        "flood_stored_mb_per_min": round(flood_bytes / 1e6 / minutes, 3),
+        "patient_stored_mb_per_min": round(patient_bytes / 1e6 / minutes, 3),
     }
     print(json.dumps(out, indent=1))
     print(f"\npatient p95 during the flood: {out['patient_p95_ms_flood']} ms (target < 150); "

@@ -260,3 +260,40 @@ def test_network_failure_retries_once_then_gives_the_nurse_line(widget, fake_ras
     expect(page.locator(".netw-msg--error")).to_contain_text(NURSE_LINE)
     assert attempts == ["/greet", "/greet"]
     assert fake_rasa.messages() == []
+
+
+def test_close_can_clear_on_a_shared_computer(widget, fake_rasa):
+    page = widget.page
+
+    def with_clear_on_close(route):
+        body = route.fetch().text().replace(" defer></script>", ' data-clear-on-close="true" defer></script>')
+        route.fulfill(body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+
+    page.route(widget.base_url + "/", with_clear_on_close)
+    widget.goto().open()
+    widget.ask("lanreotide")
+    expect(page.get_by_text("every 3–4 weeks")).to_be_visible()
+    sender = page.evaluate("sessionStorage.getItem('netChat.sender')")
+    page.get_by_role("button", name="Close chat").click()
+    for _ in range(100):
+        if fake_rasa.forgotten:
+            break
+        page.wait_for_timeout(50)
+    assert fake_rasa.forgotten == [sender]
+    assert "every 3" not in storage_text(page) and sender not in storage_text(page)
+
+
+def test_plain_http_bot_url_on_another_machine_is_refused(widget, fake_rasa):
+    # L9: a misconfigured embed would have sent health questions in clear text
+    page = widget.page
+    messages = []
+    page.on("console", lambda m: messages.append(m.text))
+
+    def insecure(route):
+        body = re.sub(r'data-bot-url="[^"]*"', 'data-bot-url="http://chat.example.org"', route.fetch().text())
+        route.fulfill(body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+
+    page.route(widget.base_url + "/", insecure)
+    widget.goto().open()
+    expect(page.locator(".netw-msg--error").first).to_contain_text(NURSE_LINE)
+    assert fake_rasa.received == [] and any("https" in m for m in messages)
