@@ -264,12 +264,11 @@ def test_network_failure_retries_once_then_gives_the_nurse_line(widget, fake_ras
 
 def test_close_can_clear_on_a_shared_computer(widget, fake_rasa):
     page = widget.page
-
-    def with_clear_on_close(route):
-        body = route.fetch().text().replace(" defer></script>", ' data-clear-on-close="true" defer></script>')
-        route.fulfill(body=body, headers={"Content-Type": "text/html; charset=utf-8"})
-
-    page.route(widget.base_url + "/", with_clear_on_close)
+    # the embed tag as a kiosk would have it: set after parsing, before the deferred widget runs
+    page.add_init_script("""document.addEventListener("readystatechange", function () {
+        var s = document.querySelector("script[src*='widget.js']");
+        if (document.readyState === "interactive" && s) s.dataset.clearOnClose = "true";
+    });""")
     widget.goto().open()
     widget.ask("lanreotide")
     expect(page.get_by_text("every 3–4 weeks")).to_be_visible()
