@@ -33,10 +33,16 @@ async def safe_exception_handler(request, exception: Exception):
     return response.json({"error": "action failed"}, status=status)
 
 
+# It listens on 127.0.0.1 for Rasa only; still, no request may hold a connection for long.
+TIMEOUTS = {"REQUEST_TIMEOUT": 10, "RESPONSE_TIMEOUT": 30, "KEEP_ALIVE_TIMEOUT": 5}
+
+
 @hookimpl
 def attach_sanic_app_extensions(app) -> None:
     log_privacy.install()  # after rasa-sdk configured its logging
     app.error_handler.add(Exception, safe_exception_handler)
+    for key, value in TIMEOUTS.items():
+        setattr(app.config, key, value)
 
 
 def main() -> None:
