@@ -27,7 +27,7 @@ def lock_db_path(endpoint_config=None, db: Optional[Text] = None) -> str:
 
 
 class SQLiteLockStore(LockStore):
-    def __init__(self, endpoint_config=None, db: Optional[Text] = None, **_ignored) -> None:
+    def __init__(self, db: Optional[Text] = None, endpoint_config=None, **_ignored) -> None:
         db = lock_db_path(endpoint_config, db)
         Path(db).parent.mkdir(parents=True, exist_ok=True)
         self.path = str(db)
