@@ -32,7 +32,8 @@ TEXT_KEYS = frozenset({
     "json_message", "metadata", "tracker", "events", "request_body", "body", "parse_data",
 })
 _SCRUB = [
-    (re.compile(r"body='.*?'(?=[,)\]]|$)|body=\".*?\"(?=[,)\]]|$)", re.S), "body=[removed]"),
+    # greedy: to the last quote, whatever quotes the body itself holds
+    (re.compile(r"body='.*'|body=\".*\"", re.S), "body=[removed]"),
     (re.compile(r"\[parameters: .*?\](?=\s*(?:\(Background|\[SQL|$))", re.S), "[parameters removed]"),
     (re.compile(r"(['\"]?request_body['\"]?\s*[:=]\s*).*", re.S), r"\1[removed]"),
     (re.compile(r"([?&]token=)[^&\s'\"]*"), r"\1[removed]"),
