@@ -35,6 +35,8 @@ help:
 	@echo "make run-cluster   two replicas on PostgreSQL and Redis behind nginx (docs/deploy.md)"
 	@echo "make test-cluster  the cluster tests against real servers (CI runs it after make test)"
 	@echo "make review-pack   write build/review-pack.html, the printable clinical review pack"
+	@echo "make audit  check the pinned packages against known vulnerabilities (offline; docs/security.md)"
+	@echo "make bench-abuse  one client floods while another patient asks (docs/security.md)"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -121,3 +123,11 @@ review-pack: build/.stamp
 
 clean:
 	rm -rf build models results var .pytest_cache
+
+.PHONY: audit
+audit: venv   # pins against config/advisories.yml offline; pip-audit too where it is installed and online
+	$(PY) -m bot.audit
+
+.PHONY: bench-abuse
+bench-abuse: $(MODEL)   # flood from one address while another patient asks; ABUSE_SECONDS (60)
+	$(PY) -m bench.abuse

@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer
-from actions.services import composer, guard, latest, replies, send
+from actions.services import composer, exception_safe, guard, latest, replies, send
 from bot import provenance
 from bot.also_asked import AlsoAsked
 
@@ -21,6 +21,7 @@ class ActionAnswerAlsoAsked(Action):
     def name(self) -> Text:
         return "action_answer_also_asked"
 
+    @exception_safe
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         _, entities, text = latest(tracker)

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import checks, composer, context_subject, guard, latest, replies, send
+from actions.services import checks, composer, context_subject, exception_safe, guard, latest, replies, send
 from bot import content, provenance
 from bot.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for, topic_follow_up
 from bot.intent_guard import questions_last_first
@@ -25,6 +25,7 @@ class ActionAnswer(Action):
     def name(self) -> Text:
         return "action_answer"
 
+    @exception_safe
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         comp = composer()

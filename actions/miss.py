@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import composer, context_subject, latest, replies, send
+from actions.services import composer, context_subject, exception_safe, latest, replies, send
 from bot import content
 from bot.responses import topic_buttons
 
@@ -17,6 +17,7 @@ class ActionHandleMiss(Action):
     def name(self) -> Text:
         return "action_handle_miss"
 
+    @exception_safe
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         misses = float(tracker.get_slot("misses") or 0) + 1

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import composer, context_subject, latest, replies, send
+from actions.services import composer, context_subject, exception_safe, latest, replies, send
 from bot.follow_up import topic_follow_up
 
 
@@ -15,6 +15,7 @@ class ActionPersonalAdvice(Action):
     def name(self) -> Text:
         return "action_personal_advice"
 
+    @exception_safe
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         comp = composer()

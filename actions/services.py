@@ -1,10 +1,13 @@
 """Shared services for the actions, created once per action-server process."""
 from __future__ import annotations
 
+import functools
 import logging
 from functools import lru_cache
 
 from bot.checks import Checks
+from bot.log_privacy import summary
+
 from bot.follow_up import Turn, subject_in_context
 from bot.intent_guard import IntentGuard
 from bot.knowledge import KnowledgeBaseUnavailable, KnowledgeService
@@ -49,7 +52,8 @@ def latest(tracker) -> tuple[str | None, dict, str]:
     msg = tracker.latest_message or {}
     entities = {}
     for e in msg.get("entities") or []:
-        entities.setdefault(e.get("entity"), e.get("value"))
+        if isinstance(e, dict) and isinstance(e.get("value"), str):  # a payload can carry any JSON
+            entities.setdefault(e.get("entity"), e.get("value"))
     return (msg.get("intent") or {}).get("name"), entities, msg.get("text") or ""
 
 
@@ -75,3 +79,19 @@ def context_subject(tracker) -> str | None:
         elif e.get("event") == "slot" and e.get("name") == "subject":
             history.append(Turn("slot", e.get("value")))
     return subject_in_context(history) or tracker.get_slot("subject")
+
+
+def exception_safe(run):
+    """Decorates an action's `run`: if it fails, the patient gets the "cannot look that up,
+    call your nurse" reply and the log gets the action's name and the exception's type and
+    place, never its message (which can hold what the patient typed)."""
+    @functools.wraps(run)
+    async def safe_run(self, dispatcher, tracker, domain):
+        try:
+            return await run(self, dispatcher, tracker, domain)
+        except Exception as e:
+            logger.error("%s failed [exception: %s]", self.name(), summary(e))
+            dispatcher.messages.clear()  # half an answer is worse than none
+            send(dispatcher, replies().messages("kb_unavailable"))
+            return []
+    return safe_run

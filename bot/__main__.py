@@ -105,9 +105,11 @@ def main(argv=None) -> int:
     status.add_argument("--drafts", action="store_true", help="only the drafts")
     pack = sub.add_parser("review-pack", help="write the printable review pack (build/review-pack.html)")
     pack.add_argument("--out", default=None, help="where to write it")
+    from bot import erasure
+    more = erasure.add_commands(sub)  # forget / export REFERENCE (docs/privacy.md)
     args = ap.parse_args(argv)
     return {"build": cmd_build, "ask": cmd_ask, "approve": cmd_approve, "review-status": cmd_review_status,
-            "review-pack": cmd_review_pack}[args.cmd](args)
+            "review-pack": cmd_review_pack, **more}[args.cmd](args)
 
 
 if __name__ == "__main__":

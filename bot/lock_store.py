@@ -7,6 +7,7 @@ two workers never hand out the same ticket for one conversation.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Optional, Text
@@ -14,9 +15,20 @@ from typing import Optional, Text
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 
+from bot import PROJECT_ROOT
+
+
+def lock_db_path(endpoint_config=None, db: Optional[Text] = None) -> str:
+    """The configured file: `db` given directly, else the endpoint's `db:` (endpoints.yml),
+    else locks.db in BOT_DATA_DIR. Rasa builds custom lock stores as cls(endpoint_config=...),
+    so an argument named `db` alone was never set and the default was always used."""
+    configured = db or (endpoint_config.kwargs.get("db") if endpoint_config is not None else None)
+    return str(configured or Path(os.environ.get("BOT_DATA_DIR") or PROJECT_ROOT / "var") / "locks.db")
+
 
 class SQLiteLockStore(LockStore):
-    def __init__(self, db: Text = "var/locks.db", **_ignored) -> None:
+    def __init__(self, db: Optional[Text] = None, endpoint_config=None, **_ignored) -> None:
+        db = lock_db_path(endpoint_config, db)
         Path(db).parent.mkdir(parents=True, exist_ok=True)
         self.path = str(db)
         with self._connect() as c:

@@ -44,7 +44,7 @@ _original = RemoteAction._validate_action_result
 _original_resolve = Event.resolve_by_type
 _event_classes: dict = {}
 _original_session = EndpointConfig.session
-_sessions: dict = {}  # (event loop, endpoint) -> open client session
+_sessions: dict = {}  # (event loop, endpoint) -> (open client session, its loop)
 KEEPALIVE_S = 2.0
 
 
@@ -108,14 +108,16 @@ def _session(self: EndpointConfig):
     except RuntimeError:  # not inside a coroutine: Rasa's own behaviour
         return _original_session(self)
     key = (id(loop), self.url, repr(self.headers), repr(self.basic_auth))
-    session = _sessions.get(key)
-    if session is None or session.closed or session.loop is not loop:
+    # the loop is kept beside the session: reading `session.loop` is deprecated in aiohttp and
+    # logged a DeprecationWarning on every action call (docs/security.md, M7)
+    session, its_loop = _sessions.get(key, (None, None))
+    if session is None or session.closed or its_loop is not loop:
         auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) \
             if self.basic_auth else None
         session = aiohttp.ClientSession(headers=self.headers, auth=auth,
                                         timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                                         connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S))
-        _sessions[key] = session
+        _sessions[key] = (session, loop)
     return _Borrowed(session)
 
 

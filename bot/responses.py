@@ -21,6 +21,10 @@ def topic_payload(aspect: str, subject: str) -> str:
     return f"/ask_{aspect}" + json.dumps({"subject": subject}, separators=(",", ":"))
 
 
+def escape_braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def topic_buttons(mode: str | None = None) -> list[dict]:
     """The nurse topics as buttons; in production mode only those with an approved answer."""
     return [{"title": t["title"], "payload": topic_payload(t["aspect"], t["subject"])}
@@ -58,7 +62,10 @@ class Replies:
                 msgs = self.messages(name)
                 variation = {"text": "\n\n".join(m["text"] for m in msgs)}
                 if msgs[-1].get("buttons"):
-                    variation["buttons"] = msgs[-1]["buttons"]
+                    # Rasa fills {slot} placeholders in responses, button payloads included: braces
+                    # doubled come out single, with no "slot does not exist" ERROR per button
+                    variation["buttons"] = [{**b, "payload": escape_braces(b["payload"])}
+                                            for b in msgs[-1]["buttons"]]
                 out[f"utter_{name}"] = [variation]
         return out
 

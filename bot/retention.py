@@ -5,8 +5,8 @@ not for ever: a conversation whose newest message is older than
 `privacy.keep_conversations_days` (config/settings.yml) is deleted, all of it. SQLite's
 `secure_delete` overwrites the deleted rows, so they cannot be read back from the file.
 `bot.serve` runs this at start and then daily; `make forget` runs it once (for cron).
-The worker processes' read cache sees the shorter conversation and drops it
-(bot/tracker_store.py).
+The worker processes drop their cached copies too (the `erasures` table, bot/tracker_store.py),
+and the conversation's lock row goes with it.
 """
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ import os
 import sqlite3
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from bot import PROJECT_ROOT
+from bot.erasure import delete_conversations, delete_lock_rows
 from bot.settings import Settings
 
 DAY = 86400
-CHUNK = 500  # conversations per DELETE, so the workers never wait long for the write lock
 
 
 def tracker_db() -> Path:
@@ -28,22 +29,18 @@ def tracker_db() -> Path:
 
 
 def forget_old(db: Path, days: int, now: float | None = None) -> int:
-    """Delete every conversation whose newest event is more than `days` old; how many."""
+    """Delete every conversation whose newest event is more than `days` old; how many.
+    The delete itself is bot/erasure.py's (secure_delete, WAL emptied, worker caches told)."""
     if not db.exists():
         return 0
     cutoff = (time.time() if now is None else now) - days * DAY
-    with sqlite3.connect(db, timeout=30) as c:
+    with closing(sqlite3.connect(db, timeout=30)) as c:
         if not c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").fetchone():
             return 0
-        c.execute("PRAGMA secure_delete = ON")
         old = [r[0] for r in c.execute(
             "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < ?", (cutoff,))]
-        for i in range(0, len(old), CHUNK):
-            chunk = old[i:i + CHUNK]
-            c.execute(f"DELETE FROM events WHERE sender_id IN ({','.join('?' * len(chunk))})", chunk)
-            c.commit()
-        if old:  # a WAL file may still hold the deleted pages: fold it back and empty it
-            c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    delete_conversations(db, old)
+    delete_lock_rows(db.parent / "locks.db", old)
     return len(old)
 
 

@@ -6,6 +6,7 @@ so with the action server down the safety replies still go out.
 user does. Ports and the optional API token come from the environment:
   RASA_PORT (5005) ACTIONS_PORT (5055) WEB_PORT (8080) RASA_INTERFACE (127.0.0.1)
   RASA_TOKEN: if set, Rasa's HTTP API is enabled and protected by this token; else it is off.
+    It is passed on in the environment, never on a command line (bot/rasa_run.py).
   RASA_WORKERS (2): Rasa worker processes; they share the SQLite lock and tracker stores.
   BOT_DATA_DIR (var): where those stores live (tracker.db, locks.db); the tests use a throwaway one.
   BOT_STORES: `cluster` uses endpoints-cluster.yml (PostgreSQL at DATABASE_URL, Redis at
@@ -26,6 +27,7 @@ import urllib.request
 from pathlib import Path
 
 from bot import PROJECT_ROOT, governance
+from bot.private_files import private_data_dir
 from bot.retention import forget_old
 from bot.settings import Settings, SettingsError
 from bot.supervisor import Child, Supervisor
@@ -50,15 +52,15 @@ def endpoints_file() -> str:
 def commands(rasa_port: int, actions_port: int, web_port: int, interface: str, web: bool,
              actions: bool = True) -> dict:
     settings = Settings.load()
-    rasa = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port),
+    # bot.rasa_run is `rasa run` with the API token (RASA_TOKEN) read from the environment, so
+    # it never shows in `ps`; bot.action_server is rasa-sdk's server without its leaky error body
+    rasa = [sys.executable, "-m", "bot.rasa_run", "--model", str(MODEL), "--port", str(rasa_port),
             "--interface", interface, "--endpoints", endpoints_file(),
             "--credentials", "credentials.yml", "--cors", *settings.cors_origins,
             f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}"]
-    if os.environ.get("RASA_TOKEN"):
-        rasa += ["--enable-api", "--auth-token", os.environ["RASA_TOKEN"]]
     cmds = {"rasa": rasa}
     if actions:
-        cmds["actions"] = [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+        cmds["actions"] = [sys.executable, "-m", "bot.action_server", "--actions", "actions",
                            "--port", str(actions_port)]
     if web:
         cmds["web"] = [sys.executable, "-m", "bot.web.server", "--port", str(web_port),
@@ -145,8 +147,8 @@ def main(argv=None) -> int:
     if not MODEL.exists():
         print(f"No trained model at {MODEL}. Run `make run` (it trains one).", file=sys.stderr)
         return 2
-    data_dir = Path(os.environ.get("BOT_DATA_DIR") or PROJECT_ROOT / "var")
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # conversations are health data: umask 077 for every server, data folder 0700
+    data_dir = private_data_dir(Path(os.environ.get("BOT_DATA_DIR") or PROJECT_ROOT / "var"))
     env = quiet_env()
     env["ACTIONS_PORT"] = str(actions_port)  # endpoints.yml reads both
     env["BOT_DATA_DIR"] = str(data_dir)

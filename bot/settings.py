@@ -37,6 +37,8 @@ class Settings:
     cors_origins: tuple = field(default=())
     keep_conversations_days: int = 30
     mode: str = "production"
+    privacy_notice_url: str = ""
+    limits: dict = field(default_factory=dict)  # checked by bot/limits.py
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Settings":
@@ -63,6 +65,8 @@ class Settings:
             emergency_note=str(phones.get("emergency_note") or ""),
             cors_origins=tuple((raw.get("web") or {}).get("cors_origins") or ()),
             keep_conversations_days=keep,
+            privacy_notice_url=str((raw.get("privacy") or {}).get("notice_url") or ""),
+            limits=dict(raw.get("limits") or {}),
         )
         return with_mode(settings, raw, path)
 

@@ -11,8 +11,10 @@ not the whole conversation again (with two workers, about every other message).
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import time
 from collections import OrderedDict
 from typing import Any, Optional, Text
 
@@ -25,6 +27,7 @@ from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
 
 MAX_CACHED = 5000  # conversations kept in memory (least recently used dropped first)
+ERASURES_EVERY_S = 1.0  # how often each worker looks for conversations erased by another process
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -53,6 +56,27 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._cache: "OrderedDict[str, tuple]" = OrderedDict()  # sender -> (newest id, events)
+        self._erasures_seen, self._erasures_checked = None, 0.0
+
+    def drop_erased(self, force: bool = False) -> None:
+        """Drop cached copies of conversations erased by any process (bot/erasure.py records a
+        hash of each erased id in `erasures`), at most once a second unless forced."""
+        now = time.monotonic()
+        if not force and now - self._erasures_checked < ERASURES_EVERY_S:
+            return
+        self._erasures_checked = now
+        try:
+            with self.engine.connect() as c:
+                newest = c.execute(sa.text("SELECT MAX(id) FROM erasures")).scalar() or 0
+                if newest == self._erasures_seen:
+                    return
+                hashes = {r[0] for r in c.execute(sa.text("SELECT sender_hash FROM erasures WHERE id > :i"),
+                                                  {"i": self._erasures_seen or 0})}
+        except sa.exc.SQLAlchemyError:  # no erasure yet (no table): nothing to drop
+            return
+        self._erasures_seen = newest
+        for sender in [s for s in self._cache if hashlib.sha256(s.encode("utf-8")).hexdigest() in hashes]:
+            self._cache.pop(sender, None)
 
     def _newest_id(self, sender_id: Text, conn=None) -> int:
         q = sa.text("SELECT MAX(id) FROM events WHERE sender_id = :s")
@@ -89,6 +113,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return events
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        self.drop_erased()
         events = self._fresh(sender_id)
         if events is not None and self.domain:
             self._cache.move_to_end(sender_id)

@@ -96,7 +96,7 @@ def test_action_server_calls_reuse_one_connection():
             three = await endpoint.request(json={"n": 3}, method="post")
             assert three["echo"] == 3
         finally:
-            for session in list(speedups._sessions.values()):
+            for session, _loop in list(speedups._sessions.values()):
                 await session.close()
             speedups._sessions.clear()
             await runner.cleanup()

@@ -124,6 +124,7 @@ class Site:
         self.public_url = check_http_url(public_url, "--public-url")
         self.primary_color = primary_color
         self.clinic = Clinic.load(settings_path)
+        self.settings_path = settings_path
         self.topics = load_topics(topics_path, approved_only=self.clinic.mode == "production")
 
     def _common(self) -> dict:
@@ -137,7 +138,16 @@ class Site:
 
     def demo_html(self) -> str:
         return render("demo.html", bot_url=self.bot_url, primary_color=self.primary_color,
-                      review_note=self.clinic.review_note, **self._common())
+                      review_note=self.clinic.review_note, **self._common(), **self._privacy())
+
+    def _privacy(self) -> dict:
+        """For the widget's privacy note (docs/privacy.md): retention and the trust's notice."""
+        from bot.settings import Settings, SettingsError
+        try:
+            s = Settings.load(self.settings_path)
+        except SettingsError:  # a partial settings file (the clinic's own details are optional here)
+            return {"keep_days": "", "privacy_url": ""}
+        return {"keep_days": str(s.keep_conversations_days), "privacy_url": s.privacy_notice_url}
 
     def nurses_html(self) -> str:
         items = []

@@ -7,10 +7,16 @@ Routes: /  (demo hospital page embedding the widget), /widget.js, /widget.css, /
 /nurses (every topic's deep link /?topic=<id> and QR code), /nurses/handout/<id> (printable A4).
 Anything else is 404: there is no directory listing and no path is ever mapped onto the disk.
 
-Why the standard library's ThreadingHTTPServer: the server only answers a dozen fixed routes rendered at
-start-up, so it needs no framework and brings no extra dependency to install, audit or patch. In
-production put it behind the hospital's TLS reverse proxy, or copy widget.js and widget.css to the
-hospital's own web server.
+Why waitress (docs/security.md, M6 and L1): the standard library's server gave each connection a
+thread with no time limit (50 half-sent requests held 50 threads) and answered 405 without reading
+the request body, so the body was read as the next request (request desync). Waitress is a small,
+pure-Python production WSGI server: connections are served asynchronously, idle ones are closed
+after CHANNEL_TIMEOUT_S, at most CONNECTION_LIMIT are open, request headers and bodies are capped,
+and each request's body is read by its declared length. The pages are rendered once at start-up;
+this module only picks the bytes for a path. In production put it behind the hospital's TLS
+reverse proxy (deploy/proxy/), or copy widget.js and widget.css to the hospital's own web server.
+
+Other modules add dynamic pages with `WidgetServer.app.add_handler(path, handler)` (see WebApp).
 
 Patient data must not reach the logs: a log line holds the method, the path (never the query string,
 where ?topic= and anything else lives) and the status, nothing from the request body or headers.
@@ -19,14 +25,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Callable, Iterable
 
+import waitress
+
+from bot import log_privacy
 from bot.web.pages import (DEFAULT_PRIMARY_COLOR, SETTINGS_PATH, STATIC_DIR, TOPICS_PATH, Site,
                            origin)
 
+CHANNEL_TIMEOUT_S = 10      # an idle (or stalled) connection is closed after this
+CONNECTION_LIMIT = 200      # open connections; more wait in the listen backlog
+THREADS = 4                 # answering a request is copying bytes already in memory
+MAX_HEADER_BYTES = 16384    # URLs and headers; a longer request line gets 431/400
+MAX_BODY_BYTES = 16384      # no route takes a body; a longer one is refused, never buffered
 STATIC_FILES = {
     "/widget.js": ("widget.js", "text/javascript; charset=utf-8"),
     "/widget.css": ("widget.css", "text/css; charset=utf-8"),
@@ -63,83 +77,95 @@ def security_headers(bot_url: str) -> dict[str, str]:
     }
 
 
-class WidgetServer(ThreadingHTTPServer):
-    daemon_threads = True
+# A handler gets the WSGI environ and returns (status, content type, body, extra headers).
+Handler = Callable[[dict], "tuple[int, str, bytes, dict[str, str]]"]
 
-    def __init__(self, address, *, routes: dict[str, tuple[str, bytes]], headers: dict[str, str],
-                 quiet: bool = False):
+
+class WebApp:
+    """The WSGI application: fixed routes (rendered at start-up) and handlers added by other
+    modules (for example a staff page). Paths match exactly, without a trailing slash."""
+
+    def __init__(self, routes: dict[str, tuple[str, bytes]], headers: dict[str, str], quiet: bool = False):
         self.routes = routes
         self.security = headers
         self.quiet = quiet
-        super().__init__(address, Handler)
+        self.handlers: dict[str, tuple[Handler, frozenset]] = {}
+
+    def add_handler(self, path: str, handler: Handler, methods: Iterable[str] = ("GET", "HEAD")) -> None:
+        self.handlers[path] = (handler, frozenset(m.upper() for m in methods))
+
+    @staticmethod
+    def _path(environ: dict) -> str:
+        path = environ.get("PATH_INFO") or "/"
+        return path.rstrip("/") if len(path) > 1 else path
+
+    def respond(self, environ: dict) -> tuple[int, str, bytes, dict[str, str]]:
+        method, path = environ.get("REQUEST_METHOD", "GET").upper(), self._path(environ)
+        if path in self.handlers:
+            handler, methods = self.handlers[path]
+            if method not in methods:
+                return 405, "text/plain; charset=utf-8", b"Method not allowed\n", {"Allow": ", ".join(sorted(methods))}
+            return handler(environ)
+        if method not in ("GET", "HEAD"):
+            return 405, "text/plain; charset=utf-8", b"Method not allowed\n", {"Allow": "GET, HEAD"}
+        route = self.routes.get(path)
+        if route is None:
+            return 404, "text/html; charset=utf-8", NOT_FOUND, {}
+        extra = {"Access-Control-Allow-Origin": "*"} if path in CROSS_ORIGIN_OK else {}
+        return 200, route[0], route[1], extra
+
+    def __call__(self, environ: dict, start_response):
+        try:
+            status, content_type, body, extra = self.respond(environ)
+        except Exception as e:  # a handler's fault: a plain 500, the log has the type only
+            sys.stderr.write(f"{time.strftime('%d/%b/%Y %H:%M:%S')} handler failed: {type(e).__name__}\n")
+            status, content_type, body, extra = 500, "text/plain; charset=utf-8", b"Server error\n", {}
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(body))),
+                   ("Cache-Control", "no-cache"), *extra.items(), *self.security.items()]
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        self.log(environ, status)
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
+
+    # Logging: method, path without the query string, status. Nothing else from the request.
+    def log(self, environ: dict, status: int) -> None:
+        if not self.quiet:
+            method = environ.get("REQUEST_METHOD") or "-"
+            sys.stderr.write(f'{time.strftime("%d/%b/%Y %H:%M:%S")} "{method} {self._path(environ)}" {status}\n')
+
+
+class WidgetServer:
+    """waitress serving a WebApp; the same small interface as the standard library's servers
+    (url, serve_forever, shutdown, server_close), so tests and callers need not care."""
+
+    def __init__(self, address, app: WebApp, *, channel_timeout: int = CHANNEL_TIMEOUT_S,
+                 connection_limit: int = CONNECTION_LIMIT, threads: int = THREADS):
+        host, port = address
+        self.app = app
+        self._server = waitress.create_server(
+            app, host=host, port=port, threads=threads, connection_limit=connection_limit,
+            channel_timeout=channel_timeout, cleanup_interval=max(1, channel_timeout // 5),
+            max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=MAX_BODY_BYTES,
+            ident="NETChatWeb", expose_tracebacks=False, clear_untrusted_proxy_headers=True)
+        self.server_address = (host, self._server.effective_port)
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = self.server_address
         return f"http://{host}:{port}"
 
+    def serve_forever(self) -> None:
+        self._server.run()
 
-class Handler(BaseHTTPRequestHandler):
-    server: WidgetServer
-    server_version = "NETChatWeb"
-    sys_version = ""
-    protocol_version = "HTTP/1.1"
+    def shutdown(self) -> None:
+        self._server.task_dispatcher.shutdown(timeout=2)
+        for channel in list(self._server._map.values()):  # the listener and every open connection
+            channel.close()
 
-    def do_GET(self) -> None:
-        self._serve(head=False)
-
-    def do_HEAD(self) -> None:
-        self._serve(head=True)
-
-    def _method_not_allowed(self) -> None:
-        self._send(HTTPStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
-                   b"Method not allowed\n", extra={"Allow": "GET, HEAD"})
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
-
-    def _path(self) -> str:
-        path = urlsplit(getattr(self, "path", "") or "").path or "/"
-        return path.rstrip("/") if len(path) > 1 else path
-
-    def _serve(self, head: bool) -> None:
-        path = self._path()
-        route = self.server.routes.get(path)
-        if route is None:
-            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", NOT_FOUND, head=head)
-            return
-        content_type, body = route
-        extra = {"Access-Control-Allow-Origin": "*"} if path in CROSS_ORIGIN_OK else {}
-        self._send(HTTPStatus.OK, content_type, body, head=head, extra=extra)
-
-    def _send(self, status: int, content_type: str, body: bytes, head: bool = False,
-              extra: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
-        for name, value in (extra or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
-
-    def end_headers(self) -> None:
-        for name, value in self.server.security.items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    # Logging: method, path without the query string, status. Nothing else from the request.
-    def log_request(self, code="-", size="-") -> None:
-        if not self.server.quiet:
-            method = getattr(self, "command", None) or "-"
-            status = code.value if isinstance(code, HTTPStatus) else code
-            sys.stderr.write(f'{self.log_date_time_string()} "{method} {self._path()}" {status}\n')
-
-    def log_error(self, format: str, *args) -> None:  # noqa: A002 (signature of the base class)
-        # The base class passes pieces of the raw request line here: log only that it happened.
-        if not self.server.quiet:
-            code = args[0] if args and isinstance(args[0], int) else "-"
-            sys.stderr.write(f"{self.log_date_time_string()} request error {code}\n")
+    def server_close(self) -> None:
+        try:
+            self._server.close()
+        except OSError:
+            pass
 
 
 def build_routes(site: Site, static_dir: Path = STATIC_DIR) -> dict[str, tuple[str, bytes]]:
@@ -156,8 +182,7 @@ def make_server(host: str = "127.0.0.1", port: int = 8080, *, bot_url: str = "ht
     """Render everything and bind; port 0 picks a free port (see .url). Call serve_forever()."""
     site = Site(bot_url=bot_url, public_url=public_url or f"http://localhost:{port or 8080}",
                 settings_path=settings_path, topics_path=topics_path, primary_color=primary_color)
-    return WidgetServer((host, port), routes=build_routes(site), headers=security_headers(site.bot_url),
-                        quiet=quiet)
+    return WidgetServer((host, port), WebApp(build_routes(site), security_headers(site.bot_url), quiet=quiet))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="widget colour; white text on it needs a contrast of 4.5:1 or more")
     p.add_argument("--quiet", action="store_true", help="no access log")
     args = p.parse_args(argv)
+    log_privacy.install()  # waitress's own messages: no exception text, no query strings
     try:
         server = make_server(args.host, args.port, bot_url=args.bot_url, public_url=args.public_url,
                              settings_path=args.settings, topics_path=args.topics,

@@ -63,33 +63,85 @@ def test_topic_button_sends_payload_and_shows_its_title(widget, fake_rasa):
     assert "/ask_" not in page.locator(".netw-log").inner_text()
 
 
-def test_reload_keeps_the_conversation_and_clear_wipes_it(widget, fake_rasa):
+def storage_text(page) -> str:
+    return page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")
+
+
+def test_reload_keeps_the_conversation_but_not_what_was_typed_and_clear_wipes_it(widget, fake_rasa):
     page = widget.goto().open().page
-    widget.ask("lanreotide")
+    widget.ask("lanreotide zqmarker")
     expect(page.get_by_text("every 3–4 weeks")).to_be_visible()
     sender = page.evaluate("sessionStorage.getItem('netChat.sender')")
     assert UUID.match(sender)
+    # M2: what the patient typed is never in the hosting page's storage; the chat's replies are
+    assert "zqmarker" not in storage_text(page) and "every 3" in storage_text(page)
 
     page.reload()
     expect(widget.dialog).to_be_visible()           # it was open, so it opens again
     expect(page.get_by_text("every 3–4 weeks")).to_be_visible()
-    assert widget.user_texts() == ["You said: lanreotide"]
+    assert widget.user_texts() == []                # typed text lived in the old page's memory only
     assert page.evaluate("sessionStorage.getItem('netChat.sender')") == sender
-    assert fake_rasa.messages() == ["/greet", "lanreotide"]  # nothing re-sent on reload
+    assert fake_rasa.messages() == ["/greet", "lanreotide zqmarker"]  # nothing re-sent on reload
+    ref = sender.replace("-", "")[:8].upper()
+    expect(page.locator(".netw-privacy")).to_contain_text(f"Conversation reference: {ref[:4]}-{ref[4:]}")
 
     page.get_by_role("button", name="Clear conversation").click()
     expect(page.get_by_text("every 3–4 weeks")).to_have_count(0)
     assert widget.user_texts() == []
     expect(widget.input).to_be_focused()
     wait_for_posts(fake_rasa, page, 3)
+    assert fake_rasa.forgotten == [sender]          # M1: deleted on the server before it is forgotten
     new_sender = page.evaluate("sessionStorage.getItem('netChat.sender')")
     assert UUID.match(new_sender) and new_sender != sender
     assert fake_rasa.received[-1] == {"sender": new_sender, "message": "/greet",
                                       "metadata": {"channel": "web-widget"}}
     expect(page.get_by_role("button", name="Carcinoid heart disease")).to_be_visible()
+    assert sender not in storage_text(page) and "every 3" not in storage_text(page)
 
     page.reload()
     expect(page.get_by_text("every 3–4 weeks")).to_have_count(0)
+
+
+def test_privacy_note_gives_retention_and_the_trusts_notice(widget, fake_rasa):
+    page = widget.goto().open().page
+    note = page.locator(".netw-privacy")
+    expect(note).to_contain_text("kept for 30 days")
+    expect(note).to_contain_text("do not type your name, NHS number")
+    link = note.locator("a")
+    assert link.get_attribute("href") == "https://www.example-hospital.nhs.uk/privacy"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+
+
+def test_idle_conversation_is_dropped_from_storage(widget, fake_rasa):
+    page = widget.goto().open().page
+    widget.ask("lanreotide")
+    expect(page.get_by_text("every 3–4 weeks")).to_be_visible()
+    # as if the tab had been left for more than 30 minutes
+    page.evaluate("sessionStorage.setItem('netChat.active', String(Date.now() - 31 * 60000))")
+    page.reload()
+    expect(page.get_by_text("every 3–4 weeks")).to_have_count(0)
+    assert "every 3" not in storage_text(page)
+
+
+def test_rate_limited_reply_is_shown(widget, fake_rasa):
+    page = widget.goto().open().page
+    expect(page.get_by_role("button", name="Your injections")).to_be_visible()
+    fake_rasa.mode = "busy"
+    widget.ask("lanreotide")
+    expect(page.locator(".netw-msg--bot").filter(has_text="faster than I can answer")).to_be_visible()
+    assert fake_rasa.messages().count("lanreotide") == 1   # a 429 is not retried
+
+
+def test_clear_when_the_server_cannot_delete_gives_the_reference(widget, fake_rasa):
+    page = widget.goto().open().page
+    widget.ask("lanreotide")
+    expect(page.get_by_text("every 3–4 weeks")).to_be_visible()
+    sender = page.evaluate("sessionStorage.getItem('netChat.sender')")
+    ref = sender.replace("-", "")[:8].upper()
+    fake_rasa.mode = "fail"
+    page.get_by_role("button", name="Clear conversation").click()
+    expect(page.locator(".netw-msg--error").filter(has_text=f"{ref[:4]}-{ref[4:]}")).to_be_visible()
+    assert "every 3" not in storage_text(page)
 
 
 def test_deep_link_starts_on_the_topic(widget, fake_rasa):
@@ -208,3 +260,39 @@ def test_network_failure_retries_once_then_gives_the_nurse_line(widget, fake_ras
     expect(page.locator(".netw-msg--error")).to_contain_text(NURSE_LINE)
     assert attempts == ["/greet", "/greet"]
     assert fake_rasa.messages() == []
+
+
+def test_close_can_clear_on_a_shared_computer(widget, fake_rasa):
+    page = widget.page
+    # the embed tag as a kiosk would have it: set after parsing, before the deferred widget runs
+    page.add_init_script("""document.addEventListener("readystatechange", function () {
+        var s = document.querySelector("script[src*='widget.js']");
+        if (document.readyState === "interactive" && s) s.dataset.clearOnClose = "true";
+    });""")
+    widget.goto().open()
+    widget.ask("lanreotide")
+    expect(page.get_by_text("every 3–4 weeks")).to_be_visible()
+    sender = page.evaluate("sessionStorage.getItem('netChat.sender')")
+    page.get_by_role("button", name="Close chat").click()
+    for _ in range(100):
+        if fake_rasa.forgotten:
+            break
+        page.wait_for_timeout(50)
+    assert fake_rasa.forgotten == [sender]
+    assert "every 3" not in storage_text(page) and sender not in storage_text(page)
+
+
+def test_plain_http_bot_url_on_another_machine_is_refused(widget, fake_rasa):
+    # L9: a misconfigured embed would have sent health questions in clear text
+    page = widget.page
+    messages = []
+    page.on("console", lambda m: messages.append(m.text))
+
+    def insecure(route):
+        body = re.sub(r'data-bot-url="[^"]*"', 'data-bot-url="http://chat.example.org"', route.fetch().text())
+        route.fulfill(body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+
+    page.route(widget.base_url + "/", insecure)
+    widget.goto().open()
+    expect(page.locator(".netw-msg--error").first).to_contain_text(NURSE_LINE)
+    assert fake_rasa.received == [] and any("https" in m for m in messages)

@@ -10,6 +10,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+BUSY_TEXT = "Sorry, messages are arriving faster than I can answer. If it is an emergency, call 999 now."
 XSS_TEXT = "<img src=x onerror=alert(1)> and <script>window.__pwned = 1</script>"
 HEART_PAYLOAD = '/ask_what_is{"subject":"chd"}'
 GREETING = {
@@ -33,13 +34,14 @@ class FakeRasa:
     """Answers POST /webhooks/rest/webhook like Rasa's REST channel, with canned replies.
 
     mode: "ok" (canned answers), "slow" (the same after 1 s), "fail" (HTTP 500 every time),
-    "xss" (a hostile text reply).
+    "xss" (a hostile text reply), "busy" (HTTP 429 with a friendly reply, as the rate limit).
     received: every JSON body posted, in order.
     """
 
     def __init__(self):
         self.mode = "ok"
         self.received: list[dict] = []
+        self.forgotten: list[str] = []   # senders whose conversation the widget asked to delete
         self.lock = threading.Lock()
         fake = self
 
@@ -64,7 +66,11 @@ class FakeRasa:
                     body = json.loads(self.rfile.read(length) or b"{}")
                 except ValueError:
                     body = {}
-                if self.path != "/webhooks/rest/webhook":
+                if self.path == "/webhooks/rest/forget":
+                    with fake.lock:
+                        fake.forgotten.append(body.get("sender"))
+                    status, reply = (503, {"error": "down"}) if fake.mode == "fail" else (200, {"forgotten": True})
+                elif self.path != "/webhooks/rest/webhook":
                     status, reply = 404, {"error": "not found"}
                 else:
                     with fake.lock:
@@ -89,6 +95,8 @@ class FakeRasa:
             time.sleep(1.0)
         if self.mode == "fail":
             return 500, {"error": "internal error"}
+        if self.mode == "busy":
+            return 429, [{"text": BUSY_TEXT}]
         if self.mode == "xss":
             return 200, [{"text": XSS_TEXT}]
         if message == "/greet":
@@ -111,6 +119,7 @@ class FakeRasa:
         with self.lock:
             self.mode = "ok"
             self.received.clear()
+            self.forgotten.clear()
 
     def close(self):
         self.server.shutdown()

@@ -25,9 +25,10 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, actions: bool = True, web: bool = False):
+    def __init__(self, actions: bool = True, web: bool = False, env: dict | None = None):
         self.rasa_port, self.actions_port, self.web_port = free_port(), free_port(), free_port()
         self.web = web
+        self.extra_env = dict(env or {})  # e.g. RASA_TOKEN
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.actions = actions
         self.proc = None
@@ -38,7 +39,7 @@ class Stack:
 
     def start(self, timeout: float = 180) -> float:
         env = dict(os.environ, RASA_PORT=str(self.rasa_port), ACTIONS_PORT=str(self.actions_port),
-                   WEB_PORT=str(self.web_port), BOT_DATA_DIR=self.data_dir)
+                   WEB_PORT=str(self.web_port), BOT_DATA_DIR=self.data_dir, **self.extra_env)
         cmd = [sys.executable, "-m", "bot.serve"] + ([] if self.web else ["--no-web"]) + \
             ([] if self.actions else ["--no-actions"])
         t0 = time.monotonic()

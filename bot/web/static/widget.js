@@ -6,9 +6,16 @@
  *           data-nurse-line="..." data-primary-color="#005eb8" defer></script>
  * Optional: data-team-name, data-nurse-hours, data-emergency-number (default 999), data-timeout-ms,
  *   data-review-note (added to the welcome, e.g. that the content awaits clinical review).
+ * data-keep-days (how long the trust keeps conversations, for the privacy note), data-privacy-url
+ * (the trust's privacy notice), data-idle-minutes (default 30), data-clear-on-close ("true": the
+ * close button also clears the conversation, for shared computers).
  *
- * Talks to Rasa's REST channel: POST {bot-url}/webhooks/rest/webhook {sender, message, metadata}.
- * The sender id and the transcript live in sessionStorage only (gone when the tab closes).
+ * Talks to Rasa's REST channel: POST {bot-url}/webhooks/rest/webhook {sender, message, metadata};
+ * "Clear conversation" first asks the server to delete the conversation (POST .../forget).
+ * Privacy (docs/privacy.md): what the patient types is kept in this page's memory only. The tab's
+ * sessionStorage (readable by other scripts on the hosting page) holds the sender id and the
+ * chat's own replies, and is emptied after data-idle-minutes without activity.
+ * The bot URL must be https (except on this computer: localhost).
  * Server text is only ever put into the page as text nodes; http(s) URLs become links.
  */
 (function () {
@@ -29,9 +36,14 @@
     emergency: ds.emergencyNumber || "999",
     reviewNote: ds.reviewNote || "",
     color: pickColor(ds.primaryColor),
-    timeoutMs: parseInt(ds.timeoutMs, 10) > 0 ? parseInt(ds.timeoutMs, 10) : 10000
+    timeoutMs: parseInt(ds.timeoutMs, 10) > 0 ? parseInt(ds.timeoutMs, 10) : 10000,
+    keepDays: parseInt(ds.keepDays, 10) > 0 ? parseInt(ds.keepDays, 10) : 0,
+    privacyUrl: safeHttpUrl(ds.privacyUrl),
+    idleMs: (parseInt(ds.idleMinutes, 10) > 0 ? parseInt(ds.idleMinutes, 10) : 30) * 60000,
+    clearOnClose: ds.clearOnClose === "true"
   };
-  var KEY = { sender: "netChat.sender", log: "netChat.transcript", open: "netChat.open" };
+  cfg.secure = secureBotUrl(cfg.botUrl);
+  var KEY = { sender: "netChat.sender", log: "netChat.transcript", open: "netChat.open", active: "netChat.active" };
   var MAX_ITEMS = 200;
   var store = safeStorage();
 
@@ -50,6 +62,20 @@
       return DEFAULT_COLOR;
     }
     return value;
+  }
+
+  // ---------- the bot URL: health questions never go over plain http to another machine ----------
+  function secureBotUrl(url) {
+    try {
+      var u = new URL(url, location.href);
+      if (u.protocol === "https:") return true;
+      if (u.protocol === "http:" && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(u.hostname)) return true;
+    } catch (e) { /* not a URL */ }
+    if (window.console) console.warn("NET chat: data-bot-url must be an https:// address; the chat is off");
+    return false;
+  }
+  function safeHttpUrl(url) {
+    try { var u = new URL(url || "", location.href); return /^https?:$/.test(u.protocol) && url ? u.href : ""; } catch (e) { return ""; }
   }
 
   // ---------- storage and ids ----------
@@ -75,17 +101,36 @@
     var hex = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return hex.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
   }
+  function idle() {
+    var last = parseInt(store.getItem(KEY.active) || "0", 10);
+    return !last || Date.now() - last > cfg.idleMs;
+  }
+  function forgetLocal() {
+    store.removeItem(KEY.log);
+    store.removeItem(KEY.sender);
+    store.removeItem(KEY.active);
+  }
+  function touch() { store.setItem(KEY.active, String(Date.now())); }
   function loadState() {
     var state = null;
+    if (idle()) forgetLocal();   // nothing older than the idle limit survives a reload
     try { state = JSON.parse(store.getItem(KEY.log) || "null"); } catch (e) { state = null; }
     if (!state || !Array.isArray(state.items)) state = { greeted: false, items: [] };
     var sender = store.getItem(KEY.sender);
-    if (!sender) { sender = newId(); store.setItem(KEY.sender, sender); }
+    if (!sender) { sender = newId(); store.setItem(KEY.sender, sender); touch(); }
     return { sender: sender, greeted: !!state.greeted, items: state.items.filter(validItem) };
   }
+  // What the patient typed is never written to storage: only the chat's own items are kept.
   function saveState() {
     state.items = state.items.slice(-MAX_ITEMS);
-    try { store.setItem(KEY.log, JSON.stringify({ greeted: state.greeted, items: state.items })); } catch (e) { /* full */ }
+    var kept = state.items.filter(function (it) { return it.who !== "user" || it.fromButton; });
+    touch();
+    try { store.setItem(KEY.log, JSON.stringify({ greeted: state.greeted, items: kept })); } catch (e) { /* full */ }
+  }
+  // The short reference a patient can quote to the trust (bot/erasure.py makes the same one).
+  function reference(sender) {
+    var core = String(sender).replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toUpperCase();
+    return core.length > 4 ? core.slice(0, 4) + "-" + core.slice(4) : core;
   }
   function validItem(it) { return it && typeof it.text === "string" && /^(user|bot|note|error)$/.test(it.who); }
 
@@ -199,6 +244,25 @@
     text += " If it is an emergency, call " + cfg.emergency + " now.";
     return cfg.reviewNote ? text + " " + cfg.reviewNote : text;
   }
+  function privacyText() {
+    var text = cfg.keepDays ? "Your messages are kept for " + cfg.keepDays + " days so the chat can work, then deleted. "
+      : "Your messages are kept for a short time so the chat can work, then deleted. ";
+    return text + "Please do not type your name, NHS number or contact details. On a shared computer, " +
+      "press Clear conversation when you finish. Conversation reference: " + reference(state.sender) + ".";
+  }
+  function renderPrivacy() {
+    var rowEl = el("div", "netw-msg netw-msg--note netw-privacy");
+    var bubble = el("div", "netw-bubble", privacyText());
+    if (cfg.privacyUrl) {
+      bubble.appendChild(document.createTextNode(" "));
+      var a = el("a", "netw-link", "How " + cfg.clinic + " uses your information",
+        { href: cfg.privacyUrl, target: "_blank", rel: "noopener noreferrer" });
+      a.appendChild(el("span", "netw-sr", " (opens in a new tab)"));
+      bubble.appendChild(a);
+    }
+    rowEl.appendChild(bubble);
+    log.appendChild(rowEl);
+  }
   function errorText() {
     var text = "Sorry, the chat is not working at the moment, so I could not answer.";
     if (cfg.nurseLine) text += " Please call the " + cfg.clinic + " NET nurse line on " + cfg.nurseLine +
@@ -219,7 +283,7 @@
       item.buttons.forEach(function (b) {
         var btn = button("netw-choice", b.title);
         btn.addEventListener("click", function () {
-          send(b.payload, { display: b.title });
+          send(b.payload, { display: b.title, fromButton: true });
           input.focus();
         });
         group.appendChild(btn);
@@ -232,6 +296,7 @@
   function renderAll() {
     log.textContent = "";
     renderItem({ who: "note", text: welcomeText() });
+    renderPrivacy();
     state.items.forEach(renderItem);
     log.scrollTop = log.scrollHeight;
   }
@@ -254,16 +319,21 @@
   }
 
   // ---------- talking to Rasa ----------
-  function postOnce(message, metadata) {
+  function post(path, body) {
     var ctrl = new AbortController();
     var timer = setTimeout(function () { ctrl.abort(); }, cfg.timeoutMs);
-    return fetch(cfg.botUrl + "/webhooks/rest/webhook", {
+    if (!cfg.secure) { clearTimeout(timer); return Promise.reject(new Error("insecure bot URL")); }
+    return fetch(cfg.botUrl + path, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: message, metadata: metadata }),
+      body: JSON.stringify(body),
       signal: ctrl.signal, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer"
-    }).then(function (res) {
-      if (!res.ok) { var err = new Error("HTTP " + res.status); err.retry = res.status >= 500; throw err; }
+    }).finally(function () { clearTimeout(timer); });
+  }
+  function postOnce(message, metadata) {
+    return post("/webhooks/rest/webhook", { sender: state.sender, message: message, metadata: metadata }).then(function (res) {
+      // 429: too many messages; the body is a friendly reply (with the emergency number) to show
+      if (!res.ok && res.status !== 429) { var err = new Error("HTTP " + res.status); err.retry = res.status >= 500; throw err; }
       return res.json();
     }).then(function (data) {
       if (!Array.isArray(data)) throw new Error("unexpected reply");
@@ -271,7 +341,7 @@
     }).catch(function (err) {
       if (err.retry === undefined) err.retry = true;   // network error, timeout, broken JSON
       throw err;
-    }).finally(function () { clearTimeout(timer); });
+    });
   }
   function postWithRetry(message, metadata) {
     return postOnce(message, metadata).catch(function (err) {
@@ -289,7 +359,7 @@
   // Send a message. opts.display: what the patient's bubble shows (none for payloads sent for them).
   function send(message, opts) {
     opts = opts || {};
-    if (opts.display) addItem({ who: "user", text: opts.display });
+    if (opts.display) addItem({ who: "user", text: opts.display, fromButton: !!opts.fromButton });
     var gen = generation;
     var metadata = { channel: "web-widget" };
     if (opts.topic) metadata.deep_link_topic = opts.topic;
@@ -331,6 +401,7 @@
     if (moveFocus !== false) input.focus();
   }
   function close() {
+    if (cfg.clearOnClose) clearConversation({ greet: false, focus: false });
     dialog.hidden = true;
     launcher.hidden = false;
     launcher.setAttribute("aria-expanded", "false");
@@ -338,22 +409,45 @@
     store.removeItem(KEY.open);
     launcher.focus();
   }
-  function clearConversation() {
-    generation += 1;
-    store.removeItem(KEY.log);
-    store.removeItem(KEY.sender);
+  // Delete the conversation on the server first (after any message still on its way), then
+  // forget it here. If the server cannot be reached, the patient is told the reference to quote.
+  function forgetOnServer(sender) {
+    return post("/webhooks/rest/forget", { sender: sender })
+      .then(function (res) { return res.ok; }, function () { return false; });
+  }
+  function clearConversation(opts) {
+    opts = opts || {};
+    var old = state.sender, hadItems = state.items.length > 0 || state.greeted;
+    generation += 1;                       // late replies of the old conversation are dropped
+    state.items = [];
+    forgetLocal();                         // nothing of it stays in storage, whatever happens next
     state = loadState();
     pending = 0;
     setTyping(false);
     renderAll();
     input.value = "";
-    input.focus();
-    greetOnce();
+    if (opts.focus !== false) input.focus();
+    var done = hadItems ? queue.then(function () { return forgetOnServer(old); }) : Promise.resolve(true);
+    queue = done.then(function (ok) {
+      if (!ok) addItem({ who: "error", text: "Your last conversation could not be deleted from the chat service just now. " +
+        "It will be deleted automatically" + (cfg.keepDays ? " after " + cfg.keepDays + " days" : "") +
+        ". To ask for it to be deleted sooner, quote the reference " + reference(old) + " to " + cfg.clinic + "." });
+    });
+    if (opts.greet !== false) greetOnce();
   }
+  // A tab left open: after the idle limit, the conversation is no longer shown or stored here.
+  setInterval(function () {
+    if (state.items.length && idle()) {
+      generation += 1;
+      forgetLocal();
+      state = loadState();
+      renderAll();
+    }
+  }, 60000);
 
   launcher.addEventListener("click", function () { open(true); greetOnce(); });
   closeBtn.addEventListener("click", close);
-  clearBtn.addEventListener("click", clearConversation);
+  clearBtn.addEventListener("click", function () { clearConversation(); });
   dialog.addEventListener("keydown", function (e) {
     if (e.key === "Escape" || e.key === "Esc") { e.preventDefault(); close(); }
   });
