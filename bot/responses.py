@@ -37,6 +37,8 @@ class Replies:
         out = [{"text": m["text"].format(**fill)} for m in reply["messages"]]
         if reply.get("buttons") == "topics":
             out[-1]["buttons"] = topic_buttons()
+        if reply.get("signal"):  # for the widget's consent question and the analytics (issue 21)
+            out[-1]["custom"] = {"signal": reply["signal"]}
         return out
 
     def domain_responses(self) -> dict:
