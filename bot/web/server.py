@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.settings import Settings
+from bot.web import feedback_assets, staff
 from bot.web.pages import (DEFAULT_PRIMARY_COLOR, SETTINGS_PATH, STATIC_DIR, TOPICS_PATH, Site,
                            origin)
 
@@ -34,7 +36,7 @@ STATIC_FILES = {
     "/nurses.js": ("nurses.js", "text/javascript; charset=utf-8"),
 }
 # Read from other origins: the hospital's pages embed the widget from this server.
-CROSS_ORIGIN_OK = {"/widget.js", "/widget.css", "/topics.json"}
+CROSS_ORIGIN_OK = {"/widget.js", "/widget.css", "/topics.json"} | feedback_assets.CROSS_ORIGIN_OK
 
 NOT_FOUND = b"""<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>Page not found</title></head>
@@ -67,7 +69,8 @@ class WidgetServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address, *, routes: dict[str, tuple[str, bytes]], headers: dict[str, str],
-                 quiet: bool = False):
+                 quiet: bool = False, staff_app: staff.StaffApp | None = None):
+        self.staff = staff_app  # /staff (issue 21): None when NETBOT_STAFF_TOKEN is not set
         self.routes = routes
         self.security = headers
         self.quiet = quiet
@@ -95,7 +98,13 @@ class Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
                    b"Method not allowed\n", extra={"Allow": "GET, HEAD"})
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
+    def do_POST(self) -> None:
+        if staff.is_staff_path(self._path()):  # sign-in and sign-out forms (bot/web/staff.py)
+            staff.serve(self, self.server.staff)
+        else:
+            self._method_not_allowed()
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
 
     def _path(self) -> str:
         path = urlsplit(getattr(self, "path", "") or "").path or "/"
@@ -103,6 +112,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _serve(self, head: bool) -> None:
         path = self._path()
+        if staff.is_staff_path(path):
+            staff.serve(self, self.server.staff, head=head)
+            return
         route = self.server.routes.get(path)
         if route is None:
             self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", NOT_FOUND, head=head)
@@ -146,6 +158,7 @@ def build_routes(site: Site, static_dir: Path = STATIC_DIR) -> dict[str, tuple[s
     routes = dict(site.pages())
     for path, (name, content_type) in STATIC_FILES.items():
         routes[path] = (content_type, (static_dir / name).read_bytes())
+    routes.update(feedback_assets.asset_routes(static_dir))
     return routes
 
 
@@ -157,7 +170,7 @@ def make_server(host: str = "127.0.0.1", port: int = 8080, *, bot_url: str = "ht
     site = Site(bot_url=bot_url, public_url=public_url or f"http://localhost:{port or 8080}",
                 settings_path=settings_path, topics_path=topics_path, primary_color=primary_color)
     return WidgetServer((host, port), routes=build_routes(site), headers=security_headers(site.bot_url),
-                        quiet=quiet)
+                        quiet=quiet, staff_app=staff.StaffApp.from_env(Settings.load(settings_path)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,9 @@ LANREOTIDE_ANSWER = ("Lanreotide autogel is given every 3–4 weeks. Read more a
                      "Ask your NET team about your own plan.")
 INJECTIONS_ANSWER = "Octreotide and lanreotide are injections that slow the growth of many NETs."
 OUTLOOK_ANSWER = "The outlook depends on the type and grade of the tumour."
+# the answer action's footer carries the answer id in a custom message (bot/reply.py)
+LANREOTIDE_ID = "lanreotide-how-often"
+NOT_COVERED_TEXT = "Sorry, my information does not cover diet and food."
 
 
 class FakeRasa:
@@ -34,12 +37,14 @@ class FakeRasa:
 
     mode: "ok" (canned answers), "slow" (the same after 1 s), "fail" (HTTP 500 every time),
     "xss" (a hostile text reply).
-    received: every JSON body posted, in order.
+    received: every JSON body posted to the chat, in order.
+    feedback: (path, body) of every post to /webhooks/feedback/... (bot/analytics/feedback_channel.py).
     """
 
     def __init__(self):
         self.mode = "ok"
         self.received: list[dict] = []
+        self.feedback: list[tuple[str, dict]] = []
         self.lock = threading.Lock()
         fake = self
 
@@ -64,7 +69,11 @@ class FakeRasa:
                     body = json.loads(self.rfile.read(length) or b"{}")
                 except ValueError:
                     body = {}
-                if self.path != "/webhooks/rest/webhook":
+                if self.path.startswith("/webhooks/feedback/"):
+                    with fake.lock:
+                        fake.feedback.append((self.path.rsplit("/", 1)[-1], body))
+                    status, reply = 200, {"result": "stored"}
+                elif self.path != "/webhooks/rest/webhook":
                     status, reply = 404, {"error": "not found"}
                 else:
                     with fake.lock:
@@ -99,9 +108,13 @@ class FakeRasa:
             return 200, [{"text": INJECTIONS_ANSWER}]
         if message.startswith("/ask_outlook"):
             return 200, [{"text": OUTLOOK_ANSWER}]
+        if "alcohol" in message:
+            return 200, [{"text": NOT_COVERED_TEXT}, {"text": "Your NET nurse can tell you more."},
+                         {"custom": {"signal": "not_covered"}}]
         return 200, [{"text": LANREOTIDE_ANSWER},
                      {"buttons": [{"title": "How often is it given?",
-                                   "payload": '/ask_how_often{"subject":"lanreotide"}'}]}]
+                                   "payload": '/ask_how_often{"subject":"lanreotide"}'}]},
+                     {"custom": {"answer_id": LANREOTIDE_ID, "cites": ["ssa"]}}]
 
     def messages(self) -> list[str]:
         with self.lock:
@@ -111,6 +124,7 @@ class FakeRasa:
         with self.lock:
             self.mode = "ok"
             self.received.clear()
+            self.feedback.clear()
 
     def close(self):
         self.server.shutdown()
