@@ -30,6 +30,8 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') bot/nlu/*
 help:
 	@echo "make run    set everything up and start the bot (chat at http://localhost:8080)"
 	@echo "make test   set everything up and run every test"
+	@echo "make report printable monthly summary for the NET team (MONTH=YYYY-MM; default last month)"
+	@echo "make bench-staff  staff page speed with 100,000 turns, and answer path with/without analytics"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -43,6 +45,7 @@ $(VENV)/.installed: requirements.txt constraints.txt
 build: build/.stamp
 build/.stamp: $(VENV)/.installed $(CONTENT) $(BUILD_CODE)
 	$(PY) -m bot build
+	$(PY) -m bot.analytics.vocabulary
 	touch $@
 
 # Written by the build only when its text changes, so an unchanged reply does not retrain.
@@ -91,6 +94,14 @@ bench: $(MODEL)
 
 forget: venv   # delete conversations older than privacy.keep_conversations_days (for cron)
 	$(PY) -m bot.retention
+
+.PHONY: report
+report: venv   # printable monthly summary of the analytics (docs/insights.md)
+	$(PY) -m bot.analytics.report $(if $(MONTH),--month $(MONTH))
+
+.PHONY: bench-staff
+bench-staff: build/.stamp
+	$(PY) -m bench.staff
 
 clean:
 	rm -rf build models results var .pytest_cache

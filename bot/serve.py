@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from bot import PROJECT_ROOT
-from bot.retention import forget_old
+from bot.retention import forget_old, forget_old_analytics
 from bot.settings import Settings
 
 MODEL = PROJECT_ROOT / "models" / "net-bot.tar.gz"
@@ -100,6 +100,7 @@ def keep_forgetting(db: Path, days: int, every: float = 86400) -> threading.Thre
         while True:
             try:
                 n = forget_old(db, days)
+                forget_old_analytics(db.parent, days)
                 if n:
                     print(f"Forgot {n} conversation(s) with nothing new for {days} days.", flush=True)
             except sqlite3.Error as e:  # a busy or damaged file: say so, try again tomorrow

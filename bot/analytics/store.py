@@ -178,3 +178,11 @@ def month_bounds(month: str) -> tuple[float, float]:
     start = datetime.strptime(month, "%Y-%m")
     end = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
     return start.timestamp(), end.timestamp()
+
+
+def forget_sender(sender_id: str, keep_days: int, directory: Path | None = None) -> int:
+    """Erase one conversation's rows by its sender id (an erasure request, "Clear conversation").
+    Only rows written under the current key can be found: that is the point of the rotation."""
+    from bot.analytics.keys import ConversationKeys
+    directory = Path(directory or data_dir())
+    return forget_conversation(directory / DB_NAME, ConversationKeys(directory, keep_days).key(sender_id))

@@ -2,10 +2,11 @@
 
 Common English comes from spacy-lookups-data (already installed for the lemmatizer): its
 `en_lexeme_prob` table gives how often each word form is seen, with upper and lower case
-apart. We keep the COMMON_WORDS most frequent lower-case words, except those seen more often
-with a capital letter: that drops names and places ("john", "smith", "leeds", "patel",
-"march", "monday"), which are mostly written capitalised, while "brown" or "bill" stay as
-everyday words (redact.py also removes a capitalised word in mid-sentence). Then every word
+apart. We keep the COMMON_WORDS most frequent lower-case words, except those seen over three
+times as often with a capital letter: that drops names and places ("john", "smith", "leeds",
+"patel", "monday"), which are mostly written capitalised, while "brown", "bill" or "please"
+(often first in a sentence) stay as everyday words; redact.py also removes a capitalised word
+in mid-sentence. Then every word
 of the subjects, uncovered topics and glossary (content/) is added, so "lanreotide" or
 "somatuline" survive. The list is written to build/analytics/vocabulary.txt by `make build`
 (3 s, once) and read in a few milliseconds after that; it is rebuilt when its inputs change.
@@ -24,6 +25,7 @@ from pathlib import Path
 from bot import PROJECT_ROOT, content
 
 COMMON_WORDS = 40_000
+NAME_MARGIN = 1.2   # natural log: a word seen e^1.2 = 3.3 times as often capitalised is a name
 OUT = PROJECT_ROOT / "build" / "analytics" / "vocabulary.txt"
 _WORD = re.compile(r"^[a-z]+$")
 _SPLIT = re.compile(r"[^\w']+")
@@ -50,7 +52,7 @@ def project_words() -> set[str]:
 
 
 def inputs_hash() -> str:
-    h = hashlib.sha256(f"{COMMON_WORDS}".encode())
+    h = hashlib.sha256(f"{COMMON_WORDS} {NAME_MARGIN}".encode())
     for p in (lookups_table(), content.CONTENT_DIR / "subjects.yml", content.CONTENT_DIR / "glossary.yml",
               Path(__file__)):
         h.update(p.name.encode())
@@ -65,7 +67,7 @@ def common_words(limit: int = COMMON_WORDS) -> list[str]:
         prob = json.load(f)
     ranked = sorted(((p, w) for w, p in prob.items() if _WORD.match(w) and (len(w) > 1 or w in "ai")),
                     reverse=True)[:limit]
-    return [w for p, w in ranked if p >= prob.get(w.capitalize(), float("-inf"))]
+    return [w for p, w in ranked if prob.get(w.capitalize(), float("-inf")) - p <= NAME_MARGIN]
 
 
 def build(out: Path = OUT) -> Path:
