@@ -41,6 +41,19 @@ def alt_text(table: Table) -> str:
     return f"Bar chart, {table.title.lower()}, weeks starting {weeks}."
 
 
+def warm_up() -> threading.Thread:
+    """Import matplotlib and draw once in the background (about 1 s), so the first staff
+    page view after a start does not wait for it."""
+    def run() -> None:
+        try:
+            _draw(Table("warm", "warm", ("a", "b"), (("x", 1),), "hbar"))
+        except Exception:  # charts are optional: the tables still show every figure
+            pass
+    t = threading.Thread(target=run, name="charts-warm-up", daemon=True)
+    t.start()
+    return t
+
+
 def svg(table: Table) -> bytes:
     key = hashlib.sha256(repr((table.name, table.chart, table.columns, table.rows)).encode()).hexdigest()
     with _LOCK:

@@ -65,6 +65,7 @@ class StaffApp:
         self.clinic_name, self.team_name, self.keep_days = clinic_name, team_name, keep_days
         self.clock = clock
         self.css = (STATIC_DIR / "staff.css").read_bytes()
+        charts.warm_up()
         if not log.handlers:
             handler = logging.StreamHandler(sys.stderr)
             handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
