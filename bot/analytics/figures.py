@@ -124,7 +124,9 @@ def compute(db: sqlite_utils.Database, since: float | None = None, until: float 
     unc = q(f"SELECT uncovered, COUNT(*) AS n FROM turns{_and(where, 'uncovered IS NOT NULL')} "
             "GROUP BY uncovered ORDER BY n DESC, uncovered")
     tables["uncovered"] = Table("uncovered", "Topics asked about that the source does not cover",
-                                ("topic", "times asked"), tuple((labels.get(u, u), n) for u, n in unc), "hbar")
+                                ("topic", "times asked"),
+                                tuple(sorted(((labels.get(u, u), n) for u, n in unc), key=lambda r: (-r[1], r[0]))),
+                                "hbar")
 
     esc = q(f"SELECT week, disposition, COUNT(*) FROM turns{_and(where, 'disposition != ?')} "
             "GROUP BY week, disposition ORDER BY week", args + ["none"])
