@@ -154,3 +154,25 @@ def test_weeks_start_on_monday():
     import datetime as dt
     wed = dt.datetime(2025, 3, 12, 15, 0).timestamp()
     assert store.week_of(wed) == "2025-03-10" and store.day_of(wed) == "2025-03-12"
+
+
+def test_weekly_rollup_always_equals_counting_the_turns(tmp_path):
+    """The staff page reads weekly totals kept by SQLite triggers; after inserts, retention and
+    erasure they must equal the same figures counted from the turns themselves."""
+    import random
+    from bot.analytics.figures import weekly, weekly_from_turns
+    rnd = random.Random(7)
+    now = time.time()
+    s = store.AnalyticsStore(tmp_path / "analytics.db")
+    rows = [stamped(now - rnd.random() * 60 * DAY, conv=f"c{rnd.randrange(80)}",
+                    disposition=rnd.choice(["none", "none", "emergency", "crisis", "urgent", "soon"]),
+                    answer_id=rnd.choice([None, "lanreotide-what-is"]), fallback=rnd.randrange(2),
+                    second_miss=rnd.randrange(2), not_covered=rnd.randrange(2), typed=rnd.randrange(2))
+            for _ in range(1500)]
+    s.add_turns(rows)
+    assert weekly(s.db) == weekly_from_turns(s.db)
+    assert weekly(s.db)[1] == 80 and sum(r[1] for r in weekly(s.db)[0]) == 1500
+    forget_old_analytics(tmp_path, 30, now)
+    s.db.execute("DELETE FROM turns WHERE conv = 'c3'")
+    assert weekly(s.db) == weekly_from_turns(s.db)
+    assert all(r[1] > 0 for r in weekly(s.db)[0])

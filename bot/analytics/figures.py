@@ -46,17 +46,23 @@ def answer_questions() -> dict:
 
 
 @lru_cache(maxsize=1)
+def answer_topics() -> dict:
+    return {a["id"]: a["topic"] for a in content.answers()}
+
+
+@lru_cache(maxsize=1)
 def uncovered_labels() -> dict:
     return {k: v.get("label", k) for k, v in (content.subjects().get("uncovered") or {}).items()}
 
 
 def _where(since: float | None, until: float | None) -> tuple[str, list]:
+    # "+at": not by the `at` index, so each query keeps to its covering index (store.py)
     clauses, args = [], []
     if since is not None:
-        clauses.append("at >= ?")
+        clauses.append("+at >= ?")
         args.append(since)
     if until is not None:
-        clauses.append("at < ?")
+        clauses.append("+at < ?")
         args.append(until)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
@@ -69,21 +75,60 @@ def pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "-"
 
 
+def version(db: sqlite_utils.Database) -> tuple:
+    """Changes whenever a figure may have: new turns, votes, reasons, kept questions or deletions."""
+    return tuple(db.execute(
+        "SELECT (SELECT SUM(messages) FROM weekly), (SELECT MAX(id) FROM turns), (SELECT COUNT(*) FROM feedback), "
+        "(SELECT COUNT(reason) FROM feedback), (SELECT COUNT(*) FROM questions)").fetchone())
+
+
+WEEK_COLUMNS = ("messages", "conversations", "answers", "fallback", "second_miss", "not_covered", "typed",
+                *ESCALATIONS)
+
+
+def weekly_from_turns(db, where: str = "", args: list = ()) -> tuple[list, int]:
+    """[(week, messages, conversations, answers, fallback, second_miss, not_covered, typed,
+    emergency, crisis, urgent, soon)], distinct conversations: counted from the turns."""
+    rows = db.execute("SELECT week, COUNT(*), COUNT(DISTINCT conv), COUNT(answer_id), SUM(fallback), "
+                      "SUM(second_miss), SUM(not_covered), SUM(typed), "
+                      + ", ".join(f"SUM(disposition = '{d}')" for d in ESCALATIONS)
+                      + f" FROM turns{where} GROUP BY week ORDER BY week", list(args)).fetchall()
+    convs = db.execute(f"SELECT COUNT(DISTINCT conv) FROM turns{where}", list(args)).fetchone()[0]
+    return [tuple(c or 0 for c in r) for r in rows], convs
+
+
+def weekly(db) -> tuple[list, int]:
+    """The same, from the weekly rollup kept by SQLite triggers (store.ROLLUP_SQL)."""
+    per_week = dict(db.execute("SELECT week, COUNT(*) FROM week_convs GROUP BY week").fetchall())
+    rows = db.execute("SELECT week, messages, answers, fallback, second_miss, not_covered, typed, "
+                      + ", ".join(ESCALATIONS) + " FROM weekly ORDER BY week").fetchall()
+    convs = db.execute("SELECT COUNT(*) FROM convs").fetchone()[0]
+    return [(r[0], r[1], per_week.get(r[0], 0), *r[2:]) for r in rows], convs
+
+
 def compute(db: sqlite_utils.Database, since: float | None = None, until: float | None = None) -> dict:
     """{name: Table} for every figure, over [since, until) (all rows when both are None)."""
     where, args = _where(since, until)
     q = lambda sql, a=args: db.execute(sql, a).fetchall()  # noqa: E731
     tables = {}
 
-    total_turns, total_convs, answers, fallbacks, second, not_covered, typed = q(
-        "SELECT COUNT(*), COUNT(DISTINCT conv), COUNT(answer_id), COALESCE(SUM(fallback), 0), "
-        f"COALESCE(SUM(second_miss), 0), COALESCE(SUM(not_covered), 0), COALESCE(SUM(typed), 0) FROM turns{where}")[0]
+    # by week: from the rollup tables (store.py) for all data, else one pass over a covering index
+    weeks, total_convs = weekly(db) if not where else weekly_from_turns(db, where, args)
+    col = lambda i: sum(r[i] or 0 for r in weeks)  # noqa: E731
+    total_turns, answers, fallbacks, second, not_covered, typed = (col(i) for i in (1, 3, 4, 5, 6, 7))
+    escalated = sum(col(8 + i) for i in range(len(ESCALATIONS)))
+    timed_where = _and(where, "latency_ms IS NOT NULL")
+    n_lat = q(f"SELECT COUNT(latency_ms) FROM turns{timed_where}")[0][0]
+
+    def latency_at(share: float):
+        if not n_lat:
+            return None
+        offset = min(n_lat - 1, int(n_lat * share))
+        return q(f"SELECT latency_ms FROM turns{timed_where} ORDER BY latency_ms LIMIT 1 OFFSET {offset}")[0][0]
+
+    p50, p95 = latency_at(0.5), latency_at(0.95)
     votes, yes = q(f"SELECT COUNT(*), COALESCE(SUM(helpful), 0) FROM feedback{where}")[0]
     consented = q(f"SELECT COUNT(*) FROM questions{where}")[0][0]
-    escalated = q(f"SELECT COUNT(*) FROM turns{_and(where, 'disposition != ?')}", args + ["none"])[0][0]
-    lat = q(f"SELECT latency_ms FROM turns{_and(where, 'latency_ms IS NOT NULL')} ORDER BY latency_ms")
-    p50 = lat[len(lat) // 2][0] if lat else None
-    p95 = lat[min(len(lat) - 1, int(len(lat) * 0.95))][0] if lat else None
     tables["summary"] = Table("summary", "Summary", ("measure", "value"), (
         ("conversations", total_convs), ("messages", total_turns), ("messages typed by patients", typed),
         ("answers given", answers), ("not understood (fallback)", fallbacks),
@@ -95,16 +140,18 @@ def compute(db: sqlite_utils.Database, since: float | None = None, until: float 
         ("reply time, 95th percentile (ms)", round(p95) if p95 is not None else "-"),
     ))
 
-    weekly = q(f"SELECT week, COUNT(DISTINCT conv), COUNT(*) FROM turns{where} GROUP BY week ORDER BY week")
     tables["weekly"] = Table("weekly", "Conversations and messages per week",
-                             ("week starting", "conversations", "messages"), tuple(map(tuple, weekly)), "weekly")
-
-    topics = q(f"SELECT topic, COUNT(*) AS n FROM turns{_and(where, 'answer_id IS NOT NULL')} "
-               "GROUP BY topic ORDER BY n DESC, topic")
-    tables["topics"] = Table("topics", "Answers by topic", ("topic", "answers given"),
-                             tuple(map(tuple, topics)), "hbar")
+                             ("week starting", "conversations", "messages"),
+                             tuple((r[0], r[2], r[1]) for r in weeks), "weekly")
 
     given = dict(q(f"SELECT answer_id, COUNT(*) FROM turns{_and(where, 'answer_id IS NOT NULL')} GROUP BY answer_id"))
+    by_topic: dict[str, int] = {}
+    for answer_id, n in given.items():
+        topic = answer_topics().get(answer_id, answer_id)
+        by_topic[topic] = by_topic.get(topic, 0) + n
+    tables["topics"] = Table("topics", "Answers by topic", ("topic", "answers given"),
+                             tuple(sorted(by_topic.items(), key=lambda r: (-r[1], r[0]))), "hbar")
+
     fb = q("SELECT answer_id, COUNT(*), SUM(helpful), "
            "SUM(reason = 'not_answered'), SUM(reason = 'hard_to_understand'), SUM(reason = 'not_expected') "
            f"FROM feedback{where} GROUP BY answer_id")
@@ -128,14 +175,10 @@ def compute(db: sqlite_utils.Database, since: float | None = None, until: float 
                                 tuple(sorted(((labels.get(u, u), n) for u, n in unc), key=lambda r: (-r[1], r[0]))),
                                 "hbar")
 
-    esc = q(f"SELECT week, disposition, COUNT(*) FROM turns{_and(where, 'disposition != ?')} "
-            "GROUP BY week, disposition ORDER BY week", args + ["none"])
-    by_week: dict[str, dict] = {}
-    for week, disp, n in esc:
-        by_week.setdefault(week, {})[disp] = n
     tables["escalations"] = Table(
         "escalations", "Escalations by disposition per week", ("week starting", *ESCALATIONS),
-        tuple((w, *(d.get(x, 0) for x in ESCALATIONS)) for w, d in sorted(by_week.items())), "stacked")
+        tuple((r[0], *(r[8 + i] or 0 for i in range(len(ESCALATIONS)))) for r in weeks
+              if any(r[8 + i] for i in range(len(ESCALATIONS)))), "stacked")
 
     qs = q(f"SELECT day, trigger, text FROM questions{where} ORDER BY at DESC LIMIT {QUESTIONS_SHOWN}")
     tables["questions"] = Table(

@@ -32,6 +32,8 @@ FEEDBACK_COLUMNS = {"id": str, "at": float, "day": str, "week": str, "conv": str
 QUESTION_COLUMNS = {"id": str, "at": float, "day": str, "week": str, "conv": str, "trigger": str,
                     "text": str}
 TABLES = ("turns", "feedback", "questions")
+# everything the weekly figures read, in week order: one index-only pass (figures.py)
+WEEKLY_INDEX = ["week", "conv", "disposition", "answer_id", "fallback", "second_miss", "not_covered", "typed", "at"]
 
 
 def data_dir() -> Path:
@@ -74,12 +76,46 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite_utils.Database:
     return db
 
 
+# Weekly totals kept up to date by SQLite itself as turns are written and deleted (retention,
+# erasure), so the staff page reads a few rows per week instead of every turn: with 100,000
+# turns the weekly figures take a millisecond, not a few hundred (bench/staff.py).
+# tests/test_analytics_store.py checks they always equal the same figures counted from the turns.
+_SUMS = {"messages": "1", "answers": "{r}.answer_id IS NOT NULL", "fallback": "COALESCE({r}.fallback, 0)",
+         "second_miss": "COALESCE({r}.second_miss, 0)", "not_covered": "COALESCE({r}.not_covered, 0)",
+         "typed": "COALESCE({r}.typed, 0)", "emergency": "{r}.disposition = 'emergency'",
+         "crisis": "{r}.disposition = 'crisis'", "urgent": "{r}.disposition = 'urgent'",
+         "soon": "{r}.disposition = 'soon'"}
+WEEKLY_SUMS = tuple(_SUMS)
+ROLLUP_SQL = f"""
+CREATE TABLE IF NOT EXISTS weekly (week TEXT PRIMARY KEY, {", ".join(f"{c} INTEGER NOT NULL" for c in _SUMS)});
+CREATE TABLE IF NOT EXISTS week_convs (week TEXT NOT NULL, conv TEXT NOT NULL, PRIMARY KEY (week, conv)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS convs (conv TEXT PRIMARY KEY, turns INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS turns_rollup_insert AFTER INSERT ON turns BEGIN
+  INSERT INTO weekly (week, {", ".join(_SUMS)}) VALUES (new.week, {", ".join(v.format(r="new") for v in _SUMS.values())})
+    ON CONFLICT(week) DO UPDATE SET {", ".join(f"{c} = {c} + excluded.{c}" for c in _SUMS)};
+  INSERT OR IGNORE INTO week_convs (week, conv) VALUES (new.week, new.conv);
+  INSERT INTO convs (conv, turns) VALUES (new.conv, 1) ON CONFLICT(conv) DO UPDATE SET turns = turns + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS turns_rollup_delete AFTER DELETE ON turns BEGIN
+  UPDATE weekly SET {", ".join(f"{c} = {c} - ({v.format(r='old')})" for c, v in _SUMS.items())} WHERE week = old.week;
+  DELETE FROM weekly WHERE week = old.week AND messages <= 0;
+  DELETE FROM week_convs WHERE week = old.week AND conv = old.conv
+    AND NOT EXISTS (SELECT 1 FROM turns WHERE week = old.week AND conv = old.conv);
+  UPDATE convs SET turns = turns - 1 WHERE conv = old.conv;
+  DELETE FROM convs WHERE conv = old.conv AND turns <= 0;
+END;
+"""
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if not db["turns"].exists():
         db["turns"].create({"id": int, **TURN_COLUMNS}, pk="id")
-        db["turns"].create_index(["week"], if_not_exists=True)
-        db["turns"].create_index(["at"], if_not_exists=True)
-        db["turns"].create_index(["conv"], if_not_exists=True)
+    # covering indexes (with `at`, so a month's report uses them too): each staff figure is an
+    # index-only scan rather than a pass over the whole table (bench/staff.py)
+    for cols in (WEEKLY_INDEX, ["at"], ["conv", "at"], ["answer_id", "at"], ["uncovered", "at"],
+                 ["latency_ms", "at"]):
+        db["turns"].create_index(cols, if_not_exists=True)
+    db.executescript(ROLLUP_SQL)
     if not db["feedback"].exists():
         db["feedback"].create(FEEDBACK_COLUMNS, pk="id")
         db["feedback"].create_index(["at"], if_not_exists=True)

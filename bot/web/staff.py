@@ -15,13 +15,14 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from bot.analytics import charts
-from bot.analytics.figures import compute
+from bot.analytics.figures import answer_questions, answer_topics, compute, uncovered_labels, version
 from bot.analytics.known import feedback_texts
 from bot.analytics.report import last_month, period_text, month_tables
 from bot.analytics.store import connect, default_path, ensure_schema
@@ -65,7 +66,10 @@ class StaffApp:
         self.clinic_name, self.team_name, self.keep_days = clinic_name, team_name, keep_days
         self.clock = clock
         self.css = (STATIC_DIR / "staff.css").read_bytes()
+        self._lock = threading.Lock()
+        self._cached: tuple | None = None
         charts.warm_up()
+        answer_questions(), answer_topics(), uncovered_labels()  # read content/ now, not on a first view
         if not log.handlers:
             handler = logging.StreamHandler(sys.stderr)
             handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
@@ -137,9 +141,18 @@ class StaffApp:
         return db
 
     def _tables(self, since=None, until=None) -> dict:
+        """The figures, computed once per change of the data: a page view's five chart requests
+        and its CSV downloads reuse what the page itself computed."""
         db = self._db()
         try:
-            return compute(db, since, until)
+            key = (since, until, version(db))
+            with self._lock:
+                if self._cached and self._cached[0] == key:
+                    return self._cached[1]
+            tables = compute(db, since, until)
+            with self._lock:
+                self._cached = (key, tables)
+            return tables
         finally:
             db.conn.close()
 
