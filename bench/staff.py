@@ -4,8 +4,10 @@ the analytics broker, side by side in one run.
 1. A throwaway analytics store with 100,000 turns over 30 days (plus 5,000 votes and 500 kept
    questions) behind bot/web/server.py: GET /staff, each CSV and each chart, timed over HTTP.
    Budget: the staff page answers in under 300 ms (p95).
-2. The bot started twice as `make run` does, with NETBOT_ANALYTICS=off and on, each loaded by the
-   shared evaluation script (loopback only), as in `make bench`: p50 and p95 at 1 and 10 users.
+2. The work the broker adds to each message: the tracker store's save() timed without a broker,
+   with publish() only, and with the broker writing (200 saves each, 20 conversations).
+3. The bot started as `make run` does, with NETBOT_ANALYTICS=off and on (twice each, alternating),
+   each loaded by the shared evaluation script (loopback only) as in `make bench`.
 Set BENCH_SECONDS (default 20) for the 10-user load; BENCH_ANSWER_PATH=0 skips part 2.
 """
 from __future__ import annotations
@@ -118,6 +120,62 @@ def staff_page() -> dict:
             server.server_close()
 
 
+def save_cost() -> dict:
+    """Median and p95 ms of CachedSQLTrackerStore.save() per new turn, by broker setting."""
+    import asyncio
+    import queue
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot import PROJECT_ROOT
+    from bot.analytics.broker import AnalyticsBroker
+    from bot.tracker_store import CachedSQLTrackerStore
+
+    async def run(mode: str) -> list[float]:
+        with tempfile.TemporaryDirectory() as d:
+            domain = Domain.from_path(PROJECT_ROOT / "build" / "domain")
+            broker = None
+            if mode == "publish only":
+                broker = AnalyticsBroker.__new__(AnalyticsBroker)
+                broker.queue = queue.SimpleQueue()
+            elif mode == "broker writing":
+                broker = AnalyticsBroker(db=Path(d) / "analytics.db", keep_days=30)
+            ts = CachedSQLTrackerStore(domain, dialect="sqlite", db=f"{d}/tracker.db", event_broker=broker)
+            times = []
+            for conv in range(20):
+                tr = DialogueStateTracker(f"s{conv}", domain.slots)
+                for e in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+                    tr.update(e)
+                for i in range(10):
+                    for e in (UserUttered(f"question {i}", {"name": "ask_what_is", "confidence": 1.0}, [],
+                                          parse_data={"intent": {"name": "ask_what_is"}, "entities": []}),
+                              ActionExecuted("action_answer"), BotUttered("answer", {"custom": None}),
+                              BotUttered("footer", {"custom": {"answer_id": "lanreotide-what-is"}}),
+                              SlotSet("subject", "lanreotide"), ActionExecuted("action_listen")):
+                        tr.update(e)
+                    t0 = time.perf_counter()
+                    await ts.save(tr)
+                    times.append((time.perf_counter() - t0) * 1000)
+            if mode == "broker writing":
+                broker.flush()
+                await broker.close()
+            return sorted(times)
+
+    out = {}
+    for mode in ("no broker", "publish only", "broker writing") * 2:
+        times = asyncio.run(run(mode))
+        prev = out.get(mode, [])
+        out[mode] = prev + times
+    result = {}
+    for mode, times in out.items():
+        times.sort()
+        result[mode] = {"p50_ms": round(statistics.median(times), 3), "p95_ms": round(times[int(len(times) * 0.95)], 3)}
+        print(f"  {mode:16} save() p50 {result[mode]['p50_ms']:.3f} ms   p95 {result[mode]['p95_ms']:.3f} ms")
+    return result
+
+
 def answer_path(seconds: float) -> dict:
     from bench.run import load
     from tests.e2e.harness import Stack
@@ -149,6 +207,8 @@ def main() -> int:
     print(f"Staff page with {TURNS} turns (budget: p95 under {BUDGET_MS} ms):")
     page = staff_page()
     out = {"staff": page}
+    print("Work added to each message: the tracker store's save(), without and with the broker:")
+    out["save"] = save_cost()
     if os.environ.get("BENCH_ANSWER_PATH", "1") != "0":
         print("Answer path, the same bot with the analytics broker off and on:")
         out["answer_path"] = answer_path(float(os.environ.get("BENCH_SECONDS", 20)))

@@ -86,3 +86,33 @@ def test_publish_is_cheap():
         broker.publish(event)
     per_call_us = (time.perf_counter() - t0) / 10_000 * 1e6
     assert per_call_us < 20
+
+
+def test_the_cached_tracker_store_publishes_each_new_event_once(tmp_path):
+    """bot/tracker_store.py publishes the events past the cached count instead of Rasa's re-read:
+    every turn must still reach the broker exactly once, across saves and a fresh store."""
+    from bot.tracker_store import CachedSQLTrackerStore
+
+    async def run():
+        broker = AnalyticsBroker(db=tmp_path / "analytics.db", keep_days=30)
+        events = []
+        original = broker.publish
+        broker.publish = lambda e: (events.append((e["event"], e.get("name") or e.get("text"))), original(e))
+        domain = Domain.from_path(PROJECT_ROOT / "domain.yml")
+        store = CachedSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"), event_broker=broker)
+        tracker = DialogueStateTracker("s", domain.slots)
+        for i in range(3):
+            turn(tracker, f"question {i}", "ask_what_is", ["action_answer"], [(f"answer {i}", None)])
+            await store.save(tracker)
+        again = CachedSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"), event_broker=broker)
+        tracker = await again.retrieve("s")
+        turn(tracker, "question 3", "ask_what_is", ["action_answer"], [("answer 3", None)])
+        await again.save(tracker)
+        assert broker.flush()
+        await broker.close()
+        return events
+
+    events = asyncio.run(run())
+    assert [t for kind, t in events if kind == "user"] == [f"question {i}" for i in range(4)]
+    assert [t for kind, t in events if kind == "bot"] == [f"answer {i}" for i in range(4)]
+    assert sqlite3.connect(tmp_path / "analytics.db").execute("SELECT COUNT(*) FROM turns").fetchone()[0] == 4

@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import re
+import threading
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Text
 
@@ -72,6 +73,7 @@ class FeedbackService:
 
     def __init__(self, db=None, keep_days: int | None = None):
         self.path = Path(db) if db else default_path()
+        self._lock = threading.Lock()  # one SQLite connection, used from the executor's threads
         self.keys = ConversationKeys(self.path.parent, keep_days or Settings.load().keep_conversations_days)
         self._store: AnalyticsStore | None = None
         self.answers = known().answer_topics
@@ -85,16 +87,21 @@ class FeedbackService:
             self._store = AnalyticsStore(self.path)
         return self._store
 
+    def _locked(self, method, *args):
+        with self._lock:
+            return method(*args)
+
     def helpful(self, raw: bytes, content_type: str | None) -> str:
         body = parse(raw, content_type, {"answer_id": lambda v: v in self.answers,
                                          "helpful": lambda v: isinstance(v, bool)})
         row = stamp({"id": body["id"], "conv": self.keys.key(body["sender"]), "answer_id": body["answer_id"],
                      "topic": self.answers[body["answer_id"]], "helpful": int(body["helpful"])})
-        return self.store.add_vote(row)
+        return self._locked(lambda r: self.store.add_vote(r), row)
 
     def reason(self, raw: bytes, content_type: str | None) -> str:
         body = parse(raw, content_type, {"reason": lambda v: v in self.reasons})
-        return self.store.add_reason(body["id"], self.keys.key(body["sender"]), body["reason"])
+        return self._locked(lambda *a: self.store.add_reason(*a), body["id"], self.keys.key(body["sender"]),
+                            body["reason"])
 
     def question(self, raw: bytes, content_type: str | None) -> str:
         body = parse(raw, content_type, {
@@ -105,7 +112,7 @@ class FeedbackService:
             return "empty"
         row = stamp({"id": body["id"], "conv": self.keys.key(body["sender"]), "trigger": body["trigger"],
                      "text": text})
-        return self.store.add_question(row)
+        return self._locked(lambda r: self.store.add_question(r), row)
 
 
 class FeedbackInput(InputChannel):

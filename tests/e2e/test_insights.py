@@ -9,6 +9,7 @@ import io
 import json
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections import Counter, defaultdict
@@ -280,3 +281,17 @@ def test_no_patient_text_reaches_the_analytics_store_without_consent(played, sta
         assert redact(text).encode() not in data, text
     for word in (b"Zebedee", b"Quixote", b"crushing", b"puffy", b"ending my life", b"e2e-"):
         assert word not in data, word
+
+
+def test_the_feedback_endpoint_answers_the_widget_s_cross_origin_preflight(stack):
+    req = urllib.request.Request(f"{stack.url}/webhooks/feedback/helpful", method="OPTIONS", headers={
+        "Origin": "http://localhost:8080", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status in (200, 204)
+        assert r.headers["Access-Control-Allow-Origin"] == "http://localhost:8080"
+    bad = urllib.request.Request(f"{stack.url}/webhooks/feedback/helpful", data=b"{}",
+                                 headers={"Content-Type": "text/plain"})
+    with pytest.raises(urllib.error.HTTPError) as e:   # a "simple" cross-site post is refused
+        urllib.request.urlopen(bad, timeout=30)
+    assert e.value.code == 415
