@@ -140,8 +140,8 @@ def test_bearer_token_gives_page_csv_and_charts(server):
     for figure in ("2025-03-03", "diet and food", "PRRT (Lutathera)", "hard to understand", "can I eat [word] cheese"):
         assert figure in page
     assert TOKEN not in page
-    assert audit.lines == ["staff access GET /staff from 127.0.0.1 as bearer",
-                           "staff access GET /staff from 127.0.0.1 as anonymous"]
+    assert audit.lines == ["staff access GET /staff 200 from 127.0.0.1 as bearer",
+                           "staff access GET /staff 401 from 127.0.0.1 as anonymous"]
     status, headers, body = request(server, "GET", "/staff/csv/weekly.csv", auth)
     assert status == 200 and body.splitlines() == [b"week starting,conversations,messages",
                                                     b"2025-03-03,3,4", b"2025-03-10,2,5"]
@@ -197,3 +197,10 @@ def test_make_report_writes_a_private_file(db_path, monkeypatch, capsys):
     assert "Escalations by disposition per week" in html and "<svg" in html and "diet and food" in html
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     assert report.main(["--month", "nonsense"]) == 2
+
+
+def test_a_damaged_store_gets_a_503_not_a_crash(tmp_path):
+    (tmp_path / "analytics.db").write_bytes(b"this is not a database" * 100)
+    app = staff.StaffApp(TOKEN, db_path=tmp_path / "analytics.db")
+    resp = app.handle(staff.Request("GET", "/staff", {"authorization": f"Bearer {TOKEN}"}))
+    assert resp.status == 503

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sqlite3
 import sys
 import threading
 import time
@@ -87,35 +88,37 @@ class StaffApp:
 
     # --- routing -------------------------------------------------------------
     def handle(self, req: Request) -> Response:
-        parts = urlsplit(req.path)
-        path = parts.path.rstrip("/") or "/"
-        how = None
-        try:
-            if path == "/staff/staff.css":
-                return Response(200, "text/css; charset=utf-8", self.css)
-            if path == "/staff/login":
-                resp = self._login(req)
-                how = "login-form"
-                return resp
-            how = "bearer" if self.auth.bearer(req.headers.get("authorization")) else None
-            session = self.auth.session(req.headers.get("cookie"))
-            how = how or (f"session {session}" if session else None)
-            if path == "/staff/logout" and req.method == "POST":
-                self.auth.revoke(req.headers.get("cookie"))
-                return Response(303, HTML, b"", {"Location": "/staff/login", "Set-Cookie": set_cookie("", 0)})
-            if how is None:
-                return Response(401, HTML, login_page(self.clinic_name, self.team_name),
-                                {"WWW-Authenticate": 'Bearer realm="staff"'})
-            if req.method not in ("GET", "HEAD"):
-                return Response(405, "text/plain; charset=utf-8", b"Method not allowed\n", {"Allow": "GET, HEAD"})
-            query = parse_qs(parts.query)
-            return self._page(path, query, can_log_out=how.startswith("session"))
-        finally:
-            self._audit(req, path, how)
+        path = (urlsplit(req.path).path.rstrip("/") or "/")
+        resp, how = self._route(req, path)
+        self._audit(req, path, resp.status, how)
+        return resp
 
-    def _audit(self, req: Request, path: str, how: str | None) -> None:
-        # method, path (never the query string), who: "bearer", a session fingerprint, or nobody
-        log.info("staff access %s %s from %s as %s", req.method, path, req.client, how or "anonymous")
+    def _route(self, req: Request, path: str) -> tuple[Response, str | None]:
+        """(response, how the caller signed in: "bearer", "session <id>", "login-form" or None)."""
+        if path == "/staff/staff.css":
+            return Response(200, "text/css; charset=utf-8", self.css), None
+        if path == "/staff/login":
+            return self._login(req), "login-form"
+        how = "bearer" if self.auth.bearer(req.headers.get("authorization")) else None
+        session = self.auth.session(req.headers.get("cookie"))
+        how = how or (f"session {session}" if session else None)
+        if path == "/staff/logout" and req.method == "POST":
+            self.auth.revoke(req.headers.get("cookie"))
+            return Response(303, HTML, b"", {"Location": "/staff/login", "Set-Cookie": set_cookie("", 0)}), how
+        if how is None:
+            return Response(401, HTML, login_page(self.clinic_name, self.team_name),
+                            {"WWW-Authenticate": 'Bearer realm="staff"'}), None
+        if req.method not in ("GET", "HEAD"):
+            return Response(405, "text/plain; charset=utf-8", b"Method not allowed\n", {"Allow": "GET, HEAD"}), how
+        try:
+            return self._page(path, parse_qs(urlsplit(req.path).query), can_log_out=how.startswith("session")), how
+        except sqlite3.Error as e:  # a busy or damaged file: say so; the log has the kind of error only
+            log.error("staff page: cannot read the analytics store (%s)", type(e).__name__)
+            return Response(503, "text/plain; charset=utf-8", b"The figures cannot be read just now.\n"), how
+
+    def _audit(self, req: Request, path: str, status: int, how: str | None) -> None:
+        # method, path (never the query string), status, who: "bearer", a session fingerprint, or nobody
+        log.info("staff access %s %s %d from %s as %s", req.method, path, status, req.client, how or "anonymous")
 
     def _login(self, req: Request) -> Response:
         if req.method != "POST":
