@@ -37,6 +37,8 @@ help:
 	@echo "make review-pack   write build/review-pack.html, the printable clinical review pack"
 	@echo "make audit  check the pinned packages against known vulnerabilities (offline; docs/security.md)"
 	@echo "make bench-abuse  one client floods while another patient asks (docs/security.md)"
+	@echo "make report printable monthly summary for the NET team (MONTH=YYYY-MM; default last month)"
+	@echo "make bench-staff  staff page speed with 100,000 turns, and answer path with/without analytics"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -50,6 +52,7 @@ $(VENV)/.installed: requirements.txt constraints.txt
 build: build/.stamp
 build/.stamp: $(VENV)/.installed $(CONTENT) $(BUILD_CODE)
 	$(PY) -m bot build
+	$(PY) -m bot.analytics.vocabulary
 	touch $@
 
 # Written by the build only when its text changes, so an unchanged reply does not retrain.
@@ -120,6 +123,13 @@ forget: venv   # delete conversations older than privacy.keep_conversations_days
 .PHONY: review-pack
 review-pack: build/.stamp
 	$(PY) -m bot review-pack
+.PHONY: report
+report: venv   # printable monthly summary of the analytics (docs/insights.md)
+	$(PY) -m bot.analytics.report $(if $(MONTH),--month $(MONTH))
+
+.PHONY: bench-staff
+bench-staff: build/.stamp
+	$(PY) -m bench.staff
 
 clean:
 	rm -rf build models results var .pytest_cache

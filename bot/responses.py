@@ -51,6 +51,8 @@ class Replies:
         out = [{"text": t} for t in texts if t]  # an empty optional setting leaves no gap
         if reply.get("buttons") == "topics":
             out[-1]["buttons"] = topic_buttons(self.settings.mode)
+        if reply.get("signal"):  # for the widget's consent question and the analytics (issue 21)
+            out[-1]["custom"] = {"signal": reply["signal"]}
         return out
 
     def domain_responses(self) -> dict:

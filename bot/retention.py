@@ -44,10 +44,22 @@ def forget_old(db: Path, days: int, now: float | None = None) -> int:
     return len(old)
 
 
+def forget_old_analytics(data_dir: Path, days: int, now: float | None = None) -> int:
+    """The analytics rows (bot/analytics/store.py) follow the same period; its key rotates too."""
+    from bot.analytics import keys, store
+    try:
+        keys.ConversationKeys(data_dir, days).rotate_if_old()
+        return store.forget_old(data_dir / store.DB_NAME, days, now)
+    except (OSError, sqlite3.Error) as e:  # a busy or damaged file: say so, try again next time
+        print(f"Could not forget old analytics rows: {type(e).__name__}", file=sys.stderr, flush=True)
+        return 0
+
+
 def main() -> int:
     days = Settings.load().keep_conversations_days
     n = forget_old(tracker_db(), days)
-    print(f"Forgot {n} conversation(s) with nothing new for {days} days.")
+    a = forget_old_analytics(tracker_db().parent, days)
+    print(f"Forgot {n} conversation(s) with nothing new for {days} days, and {a} analytics row(s).")
     return 0
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bot import PROJECT_ROOT, governance
 from bot.private_files import private_data_dir
-from bot.retention import forget_old
+from bot.retention import forget_old, forget_old_analytics
 from bot.settings import Settings, SettingsError
 from bot.supervisor import Child, Supervisor
 
@@ -93,6 +93,7 @@ def keep_forgetting(db: Path, days: int, every: float = 86400) -> threading.Thre
         while True:
             try:
                 n = forget_old(db, days)
+                forget_old_analytics(db.parent, days)
                 if n:
                     print(f"Forgot {n} conversation(s) with nothing new for {days} days.", flush=True)
             except sqlite3.Error as e:  # a busy or damaged file: say so, try again tomorrow

@@ -124,6 +124,18 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._remember(sender_id, newest, list(tracker.events))
         return tracker
 
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Publish the new events to the event broker (bot/analytics/broker.py). Rasa's own
+        version reads the whole conversation back to find them; the cache already knows how
+        many are stored, as save() does."""
+        if self.event_broker is None:
+            return
+        cached = self._fresh(tracker.sender_id)
+        if cached is None:
+            return await super().stream_events(tracker)
+        new = list(itertools.islice(tracker.events, len(cached), None))
+        await self._stream_new_events(self.event_broker, new, tracker.sender_id)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """SQLTrackerStore.save, with the stored-event count taken from the cache when known
         and the new rows written in one statement (same rows, same columns)."""

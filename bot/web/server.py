@@ -16,7 +16,8 @@ and each request's body is read by its declared length. The pages are rendered o
 this module only picks the bytes for a path. In production put it behind the hospital's TLS
 reverse proxy (deploy/proxy/), or copy widget.js and widget.css to the hospital's own web server.
 
-Other modules add dynamic pages with `WidgetServer.app.add_handler(path, handler)` (see WebApp).
+Other modules add dynamic pages with `WidgetServer.app.add_handler(path, handler)` (see WebApp);
+the staff page (/staff, bot/web/staff.py) is on only when NETBOT_STAFF_TOKEN is set.
 
 Patient data must not reach the logs: a log line holds the method, the path (never the query string,
 where ?topic= and anything else lives) and the status, nothing from the request body or headers.
@@ -33,6 +34,8 @@ from typing import Callable, Iterable
 import waitress
 
 from bot import log_privacy
+from bot.settings import Settings
+from bot.web import feedback_assets, staff
 from bot.web.pages import (DEFAULT_PRIMARY_COLOR, SETTINGS_PATH, STATIC_DIR, TOPICS_PATH, Site,
                            origin)
 
@@ -48,7 +51,7 @@ STATIC_FILES = {
     "/nurses.js": ("nurses.js", "text/javascript; charset=utf-8"),
 }
 # Read from other origins: the hospital's pages embed the widget from this server.
-CROSS_ORIGIN_OK = {"/widget.js", "/widget.css", "/topics.json"}
+CROSS_ORIGIN_OK = {"/widget.js", "/widget.css", "/topics.json"} | feedback_assets.CROSS_ORIGIN_OK
 
 NOT_FOUND = b"""<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>Page not found</title></head>
@@ -85,11 +88,13 @@ class WebApp:
     """The WSGI application: fixed routes (rendered at start-up) and handlers added by other
     modules (for example a staff page). Paths match exactly, without a trailing slash."""
 
-    def __init__(self, routes: dict[str, tuple[str, bytes]], headers: dict[str, str], quiet: bool = False):
+    def __init__(self, routes: dict[str, tuple[str, bytes]], headers: dict[str, str], quiet: bool = False,
+                 staff_app: staff.StaffApp | None = None):
         self.routes = routes
         self.security = headers
         self.quiet = quiet
         self.handlers: dict[str, tuple[Handler, frozenset]] = {}
+        self.staff = staff_app  # /staff (bot/web/staff.py): None when NETBOT_STAFF_TOKEN is not set
 
     def add_handler(self, path: str, handler: Handler, methods: Iterable[str] = ("GET", "HEAD")) -> None:
         self.handlers[path] = (handler, frozenset(m.upper() for m in methods))
@@ -101,6 +106,8 @@ class WebApp:
 
     def respond(self, environ: dict) -> tuple[int, str, bytes, dict[str, str]]:
         method, path = environ.get("REQUEST_METHOD", "GET").upper(), self._path(environ)
+        if staff.is_staff_path(path):
+            return staff.serve_wsgi(environ, self.staff)
         if path in self.handlers:
             handler, methods = self.handlers[path]
             if method not in methods:
@@ -120,8 +127,9 @@ class WebApp:
         except Exception as e:  # a handler's fault: a plain 500, the log has the type only
             sys.stderr.write(f"{time.strftime('%d/%b/%Y %H:%M:%S')} handler failed: {type(e).__name__}\n")
             status, content_type, body, extra = 500, "text/plain; charset=utf-8", b"Server error\n", {}
-        headers = [("Content-Type", content_type), ("Content-Length", str(len(body))),
-                   ("Cache-Control", "no-cache"), *extra.items(), *self.security.items()]
+        fields = {"Content-Type": content_type, "Content-Length": str(len(body)), "Cache-Control": "no-cache",
+                  **extra, **self.security}
+        headers = list(fields.items())
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         self.log(environ, status)
         return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
@@ -172,6 +180,7 @@ def build_routes(site: Site, static_dir: Path = STATIC_DIR) -> dict[str, tuple[s
     routes = dict(site.pages())
     for path, (name, content_type) in STATIC_FILES.items():
         routes[path] = (content_type, (static_dir / name).read_bytes())
+    routes.update(feedback_assets.asset_routes(static_dir))  # the widget's feedback UI
     return routes
 
 
@@ -182,7 +191,9 @@ def make_server(host: str = "127.0.0.1", port: int = 8080, *, bot_url: str = "ht
     """Render everything and bind; port 0 picks a free port (see .url). Call serve_forever()."""
     site = Site(bot_url=bot_url, public_url=public_url or f"http://localhost:{port or 8080}",
                 settings_path=settings_path, topics_path=topics_path, primary_color=primary_color)
-    return WidgetServer((host, port), WebApp(build_routes(site), security_headers(site.bot_url), quiet=quiet))
+    staff_app = staff.StaffApp.from_env(Settings.load(settings_path))
+    return WidgetServer((host, port), WebApp(build_routes(site), security_headers(site.bot_url), quiet=quiet,
+                                             staff_app=staff_app))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,9 @@ LANREOTIDE_ANSWER = ("Lanreotide autogel is given every 3–4 weeks. Read more a
                      "Ask your NET team about your own plan.")
 INJECTIONS_ANSWER = "Octreotide and lanreotide are injections that slow the growth of many NETs."
 OUTLOOK_ANSWER = "The outlook depends on the type and grade of the tumour."
+# the answer action's footer carries the answer id in a custom message (bot/reply.py)
+LANREOTIDE_ID = "lanreotide-how-often"
+NOT_COVERED_TEXT = "Sorry, my information does not cover diet and food."
 
 
 class FakeRasa:
@@ -35,13 +38,15 @@ class FakeRasa:
 
     mode: "ok" (canned answers), "slow" (the same after 1 s), "fail" (HTTP 500 every time),
     "xss" (a hostile text reply), "busy" (HTTP 429 with a friendly reply, as the rate limit).
-    received: every JSON body posted, in order.
+    received: every JSON body posted to the chat, in order.
+    feedback: (path, body) of every post to /webhooks/feedback/... (bot/analytics/feedback_channel.py).
     """
 
     def __init__(self):
         self.mode = "ok"
         self.received: list[dict] = []
         self.forgotten: list[str] = []   # senders whose conversation the widget asked to delete
+        self.feedback: list[tuple[str, dict]] = []
         self.lock = threading.Lock()
         fake = self
 
@@ -70,6 +75,10 @@ class FakeRasa:
                     with fake.lock:
                         fake.forgotten.append(body.get("sender"))
                     status, reply = (503, {"error": "down"}) if fake.mode == "fail" else (200, {"forgotten": True})
+                elif self.path.startswith("/webhooks/feedback/"):
+                    with fake.lock:
+                        fake.feedback.append((self.path.rsplit("/", 1)[-1], body))
+                    status, reply = 200, {"result": "stored"}
                 elif self.path != "/webhooks/rest/webhook":
                     status, reply = 404, {"error": "not found"}
                 else:
@@ -107,9 +116,13 @@ class FakeRasa:
             return 200, [{"text": INJECTIONS_ANSWER}]
         if message.startswith("/ask_outlook"):
             return 200, [{"text": OUTLOOK_ANSWER}]
+        if "alcohol" in message:
+            return 200, [{"text": NOT_COVERED_TEXT}, {"text": "Your NET nurse can tell you more."},
+                         {"custom": {"signal": "not_covered"}}]
         return 200, [{"text": LANREOTIDE_ANSWER},
                      {"buttons": [{"title": "How often is it given?",
-                                   "payload": '/ask_how_often{"subject":"lanreotide"}'}]}]
+                                   "payload": '/ask_how_often{"subject":"lanreotide"}'}]},
+                     {"custom": {"answer_id": LANREOTIDE_ID, "cites": ["ssa"]}}]
 
     def messages(self) -> list[str]:
         with self.lock:
@@ -120,6 +133,7 @@ class FakeRasa:
             self.mode = "ok"
             self.received.clear()
             self.forgotten.clear()
+            self.feedback.clear()
 
     def close(self):
         self.server.shutdown()

@@ -307,6 +307,7 @@
     // Show the start of a new answer; short ones simply scroll to the end.
     var bottom = log.scrollHeight - log.clientHeight;
     log.scrollTop = item.who === "user" ? bottom : Math.min(bottom, rowEl.offsetTop - 8);
+    return rowEl;
   }
   function cleanReply(m) {
     if (!m || typeof m !== "object") return null;
@@ -317,6 +318,18 @@
     }).slice(0, 12).map(function (b) { return { title: b.title, payload: b.payload }; });
     return text.trim() || buttons.length ? { who: "bot", text: text, buttons: buttons } : null;
   }
+
+  // ---------- add-ons: feedback.js ("Was this helpful?") hooks in here ----------
+  // An add-on gets each batch of replies after it is shown; a failing add-on never stops the chat.
+  var addons = [];
+  function notify(name, data) {
+    addons.forEach(function (a) { try { if (a[name]) a[name](data); } catch (e) { /* ignore */ } });
+  }
+  window.__netChatAddons = {
+    add: function (a) { addons.push(a); },
+    botUrl: cfg.botUrl, log: log, input: function () { return input; },
+    sender: function () { return state.sender; }, el: el, button: button
+  };
 
   // ---------- talking to Rasa ----------
   function post(path, body) {
@@ -371,7 +384,8 @@
         if (gen !== generation) return;
         var items = replies.map(cleanReply).filter(Boolean);
         if (!items.length) items = [{ who: "error", text: errorText() }];
-        items.forEach(addItem);
+        var rows = items.map(addItem);
+        notify("replies", { replies: replies, rows: rows, typed: opts.typed ? message : null });
       }, function () {
         if (gen !== generation) return;
         if (opts.onFail) opts.onFail();
@@ -419,6 +433,7 @@
     opts = opts || {};
     var old = state.sender, hadItems = state.items.length > 0 || state.greeted;
     generation += 1;                       // late replies of the old conversation are dropped
+    notify("clear", {});
     state.items = [];
     forgetLocal();                         // nothing of it stays in storage, whatever happens next
     state = loadState();
@@ -456,7 +471,7 @@
     var text = input.value.trim();
     if (!text) { input.focus(); return; }
     input.value = "";
-    send(text, { display: text });
+    send(text, { display: text, typed: true });
   });
 
   // ---------- deep links: ?topic=<id> opens the chat on one answer ----------
@@ -492,6 +507,7 @@
   }
   function mount() {
     document.body.appendChild(root);
+    document.head.appendChild(el("script", null, null, { src: ORIGIN + "/feedback.js", defer: "" }));
     if (document.querySelector("link[data-netw-css]")) { start(); return; }
     var css = el("link", null, null, { rel: "stylesheet", href: ORIGIN + "/widget.css", "data-netw-css": "" });
     var started = false;
