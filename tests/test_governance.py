@@ -34,6 +34,7 @@ def settings_file(tmp_path, mode: str, **clinic) -> str:
     raw = yaml.safe_load(EXAMPLE_SETTINGS.read_text(encoding="utf-8"))
     raw["mode"] = mode
     raw["clinic"].update(clinic)
+    raw["phones"]["treatment_line"] = "0300 555 0199"   # not an example number
     path = tmp_path / f"settings-{mode}.yml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     return str(path)
@@ -172,8 +173,9 @@ def test_file_level_review_blocks_plug_in_generically(root):
     (root / "triage" / "fever.yml").write_text(
         "# fever rules\nreview:\n  status: draft\n  reviewed_by: null\n  date: null\n\nrules: [a, b]\n")
     units = {u.id for u in governance.triage_units(root)}
-    assert units == {"file:triage.yml", "file:triage/fever.yml"}
+    assert units == {"file:triage.yml", "file:dispositions.yml", "file:triage/fever.yml"}
     governance.approve("file:triage.yml", "Cy Example", "CSO", root=root)
+    governance.approve("file:dispositions.yml", "Cy Example", "CSO", root=root)
     problems = governance.triage_problems(root)
     assert len(problems) == 1 and "triage/fever.yml" in problems[0]
     governance.approve("file:triage/fever.yml", "Cy Example", "CSO", root=root)
@@ -244,8 +246,10 @@ def test_build_refuses_in_production_with_example_settings(tmp_path):
 def test_production_problems_name_only_the_triage_once_contacts_are_real(tmp_path, root):
     path = settings_file(tmp_path, "production", **REAL_CLINIC)
     problems = governance.production_problems(path, root)
-    assert len(problems) == 1 and "triage" in problems[0]
+    assert len(problems) == 2 and all("triage" in p for p in problems)
+    assert any("dispositions.yml" in p for p in problems)
     governance.approve("file:triage.yml", "Cy Example", "CSO", root=root)
+    governance.approve("file:dispositions.yml", "Cy Example", "CSO", root=root)
     assert governance.production_problems(path, root) == []
     assert governance.production_problems(settings_file(tmp_path, "development"), root) == []
 

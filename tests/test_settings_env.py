@@ -13,6 +13,7 @@ def write_settings(tmp_path, mode="development", **clinic):
     raw = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     raw["mode"] = mode
     raw["clinic"].update(clinic)
+    raw["phones"]["treatment_line"] = "0300 555 0199"   # not an example number
     path = tmp_path / "clinic.yml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     return path

@@ -19,11 +19,11 @@ def texts(messages):
 def test_emergency_first_then_cannot_look_up(parts, text):
     out = texts(fallback_reply(*parts, text))
     assert out[0].startswith("Call 999 now")
-    assert "cannot look that up" in out[-1] and "01234 567 890" in out[-1]
+    assert "cannot look that up" in out[-1] and parts[0].settings.nurse_line in out[-1]
 
 
 def test_crisis_first(parts):
-    out = texts(fallback_reply(*parts, "i want to kill myself"))
+    out = texts(fallback_reply(*parts, "my husband keeps saying he wants to kill himself"))
     assert "116 123" in out[0] and "cannot look that up" in out[-1]
 
 

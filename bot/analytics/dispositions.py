@@ -1,21 +1,17 @@
 """Which safety disposition a turn ended in: ONE table, so the triage's names can change here only.
 
-Today the NLU intents that the safety rules answer are `emergency`, `emergency_crisis` and
-`report_symptom` (bot/nlu/safety_triage.py); the triage is moving to the dispositions
-emergency / crisis / urgent / soon. When the triage itself records a disposition in the
-message's parse data (`triage.disposition`), that wins; else the intent is looked up here.
+The triage records its disposition in the message's parse data (`triage.disposition`); for a
+message without it (a button payload), the intent the safety rules answer is looked up in the
+table of content/dispositions.yml.
 """
 from __future__ import annotations
 
+from bot import content
+
 DISPOSITIONS = ("emergency", "crisis", "urgent", "soon", "none")
 
-# intent the safety rules answer -> disposition
-BY_INTENT = {
-    "emergency": "emergency",
-    "emergency_crisis": "crisis",
-    "urgent": "urgent",
-    "report_symptom": "soon",
-}
+# intent the safety rules answer -> disposition, from the one table (content/dispositions.yml)
+BY_INTENT = {spec["intent"]: name for name, spec in content.dispositions()["dispositions"].items()}
 
 
 def disposition(intent: str | None, triage: dict | None = None) -> str:

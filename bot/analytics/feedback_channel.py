@@ -31,7 +31,7 @@ from bot.analytics.known import known, reasons, triggers
 from bot.analytics.redact import MAX_CHARS, redact
 from bot.analytics.store import AnalyticsStore, default_path, stamp
 from bot.analytics.vocabulary import vocabulary
-from bot.channel import SENDER
+from bot.request_checks import SENDER
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)

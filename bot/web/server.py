@@ -157,6 +157,11 @@ class WidgetServer:
         self.server_address = (host, self._server.effective_port)
 
     @property
+    def staff(self):
+        """The staff page's app (bot/web/staff.py), or None when it is off."""
+        return self.app.staff
+
+    @property
     def url(self) -> str:
         host, port = self.server_address
         return f"http://{host}:{port}"
