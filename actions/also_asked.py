@@ -1,7 +1,7 @@
 """action_answer_also_asked: after the symptom reply, answer the question the patient asked too.
 
 The symptom reply is a domain response, sent first and without the action server; this runs
-after it and says nothing unless bot.also_asked finds a clear question about a covered subject.
+after it and says nothing unless bot.understanding.also_asked finds a clear question about a covered subject.
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer
 from actions.services import composer, exception_safe, guard, latest, replies, send
-from bot import provenance
-from bot.also_asked import AlsoAsked
+from bot.answers import provenance
+from bot.understanding.also_asked import AlsoAsked
 
 
 class ActionAnswerAlsoAsked(Action):

@@ -9,11 +9,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import checks, composer, context_subject, exception_safe, guard, latest, replies, send
-from bot import content, provenance
-from bot.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for, topic_follow_up
-from bot.intent_guard import questions_last_first
-from bot.knowledge import OVERVIEW_ASPECTS
-from bot.several import plan
+from bot import content
+from bot.answers import provenance
+from bot.understanding.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for, topic_follow_up
+from bot.understanding.intent_guard import questions_last_first
+from bot.answers.knowledge import OVERVIEW_ASPECTS
+from bot.understanding.several import plan
 
 # "what about octreotide?", "and for surgery?": same kind of question, new subject
 FOLLOW_UP = re.compile(r"^\W*(what about|how about|and|what of|same for)\b", re.I)
@@ -90,14 +91,14 @@ class ActionAnswer(Action):
     @staticmethod
     def named(tracker: Tracker, subject: str | None) -> list[str]:
         """The subject the message is about, then every other one it names
-        (bot/nlu/question_parts.py), for the yes/no checks; NETs when it names none."""
+        (bot/rasa_ext/components/question_parts.py), for the yes/no checks; NETs when it names none."""
         named = list((tracker.latest_message or {}).get("named_subjects") or [])
         named = ([subject] if subject else []) + [s for s in named if s != subject]
         return named or ["net"]  # "if it has spread do they treat it differently": NETs themselves
 
     def several(self, comp, tracker: Tracker, intent: str | None, subject: str | None,
                 in_context: str | None, text: str):
-        """The answers to several questions in one message, or None (bot/several.py)."""
+        """The answers to several questions in one message, or None (bot/understanding/several.py)."""
         parts = (tracker.latest_message or {}).get("questions") or []
         if len(parts) < 2:
             return None

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import composer, context_subject, exception_safe, latest, replies, send
 from bot import content
-from bot.responses import topic_buttons
+from bot.answers.replies import topic_buttons
 
 
 class ActionHandleMiss(Action):

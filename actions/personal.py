@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import composer, context_subject, exception_safe, latest, replies, send
-from bot.follow_up import topic_follow_up
+from bot.understanding.follow_up import topic_follow_up
 
 
 class ActionPersonalAdvice(Action):
@@ -24,7 +24,7 @@ class ActionPersonalAdvice(Action):
             return []
         _, entities, text = latest(tracker)
         # "Will she need an operation on it?" after "mum has carcinoid heart disease": the
-        # topic in context says which operation (bot/follow_up.py)
+        # topic in context says which operation (bot/understanding/follow_up.py)
         topic = topic_follow_up(entities.get("subject"), context_subject(tracker), tracker.get_slot("aspect"),
                                 text, comp.kb.chain)
         subject = topic[0] if topic else entities.get("subject") or context_subject(tracker)

@@ -5,14 +5,14 @@ import functools
 import logging
 from functools import lru_cache
 
-from bot.checks import Checks
-from bot.log_privacy import summary
+from bot.understanding.checks import Checks
+from bot.privacy.log_filter import summary
 
-from bot.follow_up import Turn, subject_in_context
-from bot.intent_guard import IntentGuard
-from bot.knowledge import KnowledgeBaseUnavailable, KnowledgeService
-from bot.reply import Composer
-from bot.responses import Replies
+from bot.understanding.follow_up import Turn, subject_in_context
+from bot.understanding.intent_guard import IntentGuard
+from bot.answers.knowledge import KnowledgeBaseUnavailable, KnowledgeService
+from bot.answers.composer import Composer
+from bot.answers.replies import Replies
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def send(dispatcher, messages: list[dict]) -> None:
 
 def context_subject(tracker) -> str | None:
     """The subject in context before the latest message: the last one an action answered
-    about or the user named, in the last few user turns (bot/follow_up.py); else the last
+    about or the user named, in the last few user turns (bot/understanding/follow_up.py); else the last
     one answered about, however long ago."""
     events = list(tracker.events or [])
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from bench.run import load
 from bot import PROJECT_ROOT
-from bot.cluster import LocalCluster
+from bot.ops.cluster import LocalCluster
 from tests.e2e.harness import Stack
 
 USERS = 50

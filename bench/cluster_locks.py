@@ -14,8 +14,8 @@ from collections import Counter
 
 from rasa.core.lock_store import RedisLockStore
 
-from bot.cluster import LocalCluster
-from bot.redis_lock_store import AtomicRedisLockStore
+from bot.ops.cluster import LocalCluster
+from bot.rasa_ext.stores.redis_locks import AtomicRedisLockStore
 
 PROCESSES, EACH = 4, 60
 

@@ -130,8 +130,8 @@ def save_cost() -> dict:
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot import PROJECT_ROOT
-    from bot.analytics.broker import AnalyticsBroker
-    from bot.tracker_store import CachedSQLTrackerStore
+    from bot.rasa_ext.analytics_broker import AnalyticsBroker
+    from bot.rasa_ext.stores.sqlite_tracker import CachedSQLTrackerStore
 
     async def run(mode: str) -> list[float]:
         with tempfile.TemporaryDirectory() as d:

@@ -1,7 +1,10 @@
-"""NET patient education bot: knowledge base, safety triage, settings and web widget.
+"""NET patient education bot: the project's own code, in packages that follow a message's path.
 
-Everything here is plain Python, usable and testable without Rasa running.
+Plain Python, testable without Rasa: content (build the knowledge base from content/),
+understanding, safety, answers, intake (the channel's checks), privacy, ops (launcher, cluster),
+web, analytics. All code that imports Rasa lives in bot.rasa_ext. Paths: bot/paths.py;
+settings: bot/settings.py. A map of the packages: docs/architecture.md.
 """
-from pathlib import Path
+from bot.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["PROJECT_ROOT"]

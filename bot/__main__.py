@@ -14,9 +14,9 @@ def refuse(problems: list[str], what: str) -> int:
 
 
 def cmd_build(args) -> int:
-    from bot import governance, kb_build, nlp, responses
+    from bot.content import domain_build, governance, knowledge_build, spacy_pipeline
     from bot.settings import Settings, SettingsError
-    from bot.source import SourceMissing
+    from bot.content.source import SourceMissing
 
     t0 = time.perf_counter()
     try:
@@ -26,24 +26,24 @@ def cmd_build(args) -> int:
         mode = Settings.load().mode
         for change in governance.refresh():  # an edit after sign-off makes a draft again
             print(f"sign-off: {change}")
-        counts = kb_build.build(mode=mode)
-    except (SourceMissing, kb_build.ContentError, SettingsError) as e:
+        counts = knowledge_build.build(mode=mode)
+    except (SourceMissing, knowledge_build.ContentError, SettingsError) as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 2
-    nlp.save_pipeline()
-    changed = responses.render_domain()
+    spacy_pipeline.save_pipeline()
+    changed = domain_build.render_domain()
     print(f"knowledge base: {counts['answers']} answers, {counts['glossary']} glossary terms, "
           f"{counts['passages']} passages, {counts['subjects']} subjects; mode {mode}")
     print("sign-off: " + "; ".join(
         f"{kind} {', '.join(f'{n} {s}' for s, n in by.items() if n)}"
         for kind, by in governance.summary(governance.units()).items()))
-    print(f"spaCy pipeline: {nlp.MODEL_DIR}; domain responses {'updated' if changed else 'unchanged'}; "
+    print(f"spaCy pipeline: {spacy_pipeline.MODEL_DIR}; domain responses {'updated' if changed else 'unchanged'}; "
           f"{time.perf_counter() - t0:.1f} s")
     return 0
 
 
 def cmd_ask(args) -> int:
-    from bot.knowledge import KnowledgeService
+    from bot.answers.knowledge import KnowledgeService
 
     kb = KnowledgeService()
     a = kb.answer(args.aspect, args.subject)
@@ -52,7 +52,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_approve(args) -> int:
-    from bot import governance, yaml_edit
+    from bot.content import governance, yaml_edit
 
     try:
         for uid in args.ids:
@@ -65,7 +65,7 @@ def cmd_approve(args) -> int:
 
 
 def cmd_review_status(args) -> int:
-    from bot import governance
+    from bot.content import governance
 
     for u in governance.units():
         if not args.drafts or u.status == "draft":
@@ -75,9 +75,9 @@ def cmd_review_status(args) -> int:
 
 
 def cmd_review_pack(args) -> int:
-    from bot import review_pack
-    from bot.knowledge import KnowledgeBaseUnavailable
-    from bot.source import SourceMissing
+    from bot.content import review_pack
+    from bot.answers.knowledge import KnowledgeBaseUnavailable
+    from bot.content.source import SourceMissing
 
     try:
         out = review_pack.write(args.out)
@@ -105,7 +105,7 @@ def main(argv=None) -> int:
     status.add_argument("--drafts", action="store_true", help="only the drafts")
     pack = sub.add_parser("review-pack", help="write the printable review pack (build/review-pack.html)")
     pack.add_argument("--out", default=None, help="where to write it")
-    from bot import erasure
+    from bot.privacy import erasure
     more = erasure.add_commands(sub)  # forget / export REFERENCE (docs/privacy.md)
     args = ap.parse_args(argv)
     return {"build": cmd_build, "ask": cmd_ask, "approve": cmd_approve, "review-status": cmd_review_status,

@@ -38,7 +38,7 @@ class Settings:
     keep_conversations_days: int = 30
     mode: str = "production"
     privacy_notice_url: str = ""
-    limits: dict = field(default_factory=dict)  # checked by bot/limits.py
+    limits: dict = field(default_factory=dict)  # checked by bot/intake/limits.py
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Settings":

@@ -3,14 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
 def kb():
-    from bot.knowledge import KnowledgeService
+    from bot.answers.knowledge import KnowledgeService
     return KnowledgeService()
 
 

@@ -5,7 +5,8 @@ import pytest
 import yaml
 
 from bot import content
-from bot.responses import Replies, render_domain
+from bot.answers.replies import Replies
+from bot.content.domain_build import render_domain
 from bot.settings import Settings, SettingsError
 
 ESCALATIONS = ["emergency", "emergency_crisis", "urgent", "symptom", "distress", "kb_unavailable", "too_long"]

@@ -20,7 +20,7 @@ def write_settings(tmp_path, mode="development", **clinic):
 
 
 def test_loader_and_replies_read_netbot_settings(tmp_path, monkeypatch):
-    from bot.responses import Replies
+    from bot.answers.replies import Replies
     from bot.settings import Settings
     monkeypatch.setenv("NETBOT_SETTINGS", str(write_settings(tmp_path, nurse_line="0300 555 0177")))
     assert Settings.load().nurse_line == "0300 555 0177"

@@ -6,7 +6,7 @@ digit (phone and NHS numbers, postcodes, dates, doses), and [word] for any other
 places, rare words, misspellings). Also replaced: a capitalised word inside a sentence ("my
 consultant Dr Grace Brown"), a run of three or more number words ("nine four three"), and
 month and day names (they are not in the list). Runs of the same placeholder merge into one.
-Nothing here is logged. Pure; tests in tests/test_analytics_redact.py.
+Nothing here is logged. Pure; tests in tests/analytics/test_redact.py.
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot import PROJECT_ROOT
+from bot import paths
 
 DB_NAME = "analytics.db"
 DAY = 86400
@@ -37,7 +37,7 @@ WEEKLY_INDEX = ["week", "conv", "disposition", "answer_id", "fallback", "second_
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("BOT_DATA_DIR") or PROJECT_ROOT / "var")
+    return paths.data_dir()
 
 
 def default_path() -> Path:
@@ -79,7 +79,7 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite_utils.Database:
 # Weekly totals kept up to date by SQLite itself as turns are written and deleted (retention,
 # erasure), so the staff page reads a few rows per week instead of every turn: with 100,000
 # turns the weekly figures take a millisecond, not a few hundred (bench/staff.py).
-# tests/test_analytics_store.py checks they always equal the same figures counted from the turns.
+# tests/analytics/test_store.py checks they always equal the same figures counted from the turns.
 _SUMS = {"messages": "1", "answers": "{r}.answer_id IS NOT NULL", "fallback": "COALESCE({r}.fallback, 0)",
          "second_miss": "COALESCE({r}.second_miss, 0)", "not_covered": "COALESCE({r}.not_covered, 0)",
          "typed": "COALESCE({r}.typed, 0)", "emergency": "{r}.disposition = 'emergency'",

@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 import re
 
-from bot import content, governance, provenance, source
-from bot.knowledge import Answer, KnowledgeService
-from bot.responses import Replies, topic_payload
+from bot import content
+from bot.answers import provenance
+from bot.content import governance, source
+from bot.answers.knowledge import Answer, KnowledgeService
+from bot.answers.replies import Replies, topic_payload
 
 
 # "what does indolent mean", "what is a lesion", "define metastases"
@@ -26,7 +28,7 @@ class Composer:
 
     def footer(self, answer: Answer, first: bool = False) -> dict:
         """One message: the next step, then where the facts come from; in the first answer of
-        a conversation, also how old the source is (bot/provenance.py)."""
+        a conversation, also how old the source is (bot/answers/provenance.py)."""
         step = self.replies.messages("next_step_prefix", next_step=answer.next_step)[0]["text"]
         line = self.source(answer)
         custom = {"answer_id": answer.id, "cites": list(answer.cites)}
@@ -40,7 +42,7 @@ class Composer:
 
     def answer(self, aspect: str, answer: Answer, verdict: str | None = None,
                choice: dict | None = None, first: bool = False) -> list[dict]:
-        """`verdict`: a reviewed "No. ..." said first (bot/checks.py); `choice`: which answer
+        """`verdict`: a reviewed "No. ..." said first (bot/understanding/checks.py); `choice`: which answer
         was chosen and why, kept with the bot's message in the conversation (not shown);
         `first`: the conversation has not yet been told how old the source is."""
         if answer.id in self.withheld:
@@ -128,7 +130,7 @@ class Composer:
 
 
 def glossary_links(kb: KnowledgeService, withheld: set[str]) -> dict[str, list[tuple[str, str]]]:
-    """{answer id: [(term, plain meaning)]} from each answer's `glossary:` list (bot/jargon.py)."""
+    """{answer id: [(term, plain meaning)]} from each answer's `glossary:` list (bot/content/jargon.py)."""
     meanings = {r["term"]: r["text"] for r in kb.db["glossary"].rows if r["term"] not in withheld}
     out = {}
     for r in kb.db["answers"].rows:

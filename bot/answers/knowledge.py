@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bot import content
-from bot.kb_build import DB_PATH, SCHEMA_VERSION
+from bot.content.knowledge_build import DB_PATH, SCHEMA_VERSION
 
 OVERVIEW_ASPECTS = ("what_is", "how_treated", "who_for", "what_for")
 BUILD_HINT = "Build it with `make build` (or `python -m bot build`)."

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot import PROJECT_ROOT
-
-CONTENT_DIR = PROJECT_ROOT / "content"
+from bot.paths import CONTENT_DIR, PROJECT_ROOT  # noqa: F401  (PROJECT_ROOT: used through content.PROJECT_ROOT)
 
 
 # libyaml's safe loader when PyYAML was built with it: the same result, several times faster

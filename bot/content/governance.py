@@ -10,7 +10,7 @@ where `hash` is the hash of what the reviewer read. An approved unit whose text 
 matches its hash is a draft again: `refresh()` (run by the build) writes it back as a draft
 and says which entries changed, so an edit can never keep an old signature.
 `approve()` records a decision (`python -m bot approve ID --by NAME --role ROLE`); the file is
-edited in place, one line, so comments and layout stay as they are (bot/yaml_edit.py).
+edited in place, one line, so comments and layout stay as they are (bot/content/yaml_edit.py).
 """
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import content, yaml_edit
+from bot import content
+from bot.content import yaml_edit
 from bot.content import CONTENT_DIR, load_yaml
 
 STATUSES = ("draft", "approved", "retired")
@@ -230,7 +231,7 @@ def built_mode(db_path: Path | None = None) -> str | None:
     """The settings mode the knowledge base was built with (None: no knowledge base)."""
     import sqlite3
 
-    from bot.kb_build import DB_PATH
+    from bot.content.knowledge_build import DB_PATH
     path = Path(db_path or DB_PATH)
     if not path.exists():
         return None

@@ -7,9 +7,9 @@ the medical words a reviewer agreed need explaining. An answer explains a word w
   "higher grade, which means...", "Sunitinib is a drug", "Licensed means...", or the next
   sentence starts "This means..." / "This is..."; or
 - its `glossary:` list links the glossary entry of that word; the bot then shows the entry's
-  plain meaning with the answer (bot/reply.py).
+  plain meaning with the answer (bot/answers/composer.py).
 
-The first use of a word must be explained; later uses may rely on it. tests/test_jargon.py
+The first use of a word must be explained; later uses may rely on it. tests/content/test_jargon.py
 holds every answer to this, and the review pack lists what is left for the reviewer.
 """
 from __future__ import annotations

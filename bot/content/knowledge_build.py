@@ -11,11 +11,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot import PROJECT_ROOT, content, governance
-from bot.content import CONTENT_DIR
-from bot.source import load_passages
+from bot import content
+from bot.content import CONTENT_DIR, governance
+from bot.content.source import load_passages
+from bot.paths import KNOWLEDGE_DB
 
-DB_PATH = PROJECT_ROOT / "build" / "knowledge.db"
+DB_PATH = KNOWLEDGE_DB
 SCHEMA_VERSION = "2"  # 2: answers.glossary (links), meta.mode
 
 
@@ -24,7 +25,7 @@ class ContentError(ValueError):
 
 
 def _review(unit: governance.Unit | None) -> dict:
-    """The sign-off that counts (bot/governance.py): a text changed since it was signed is a draft."""
+    """The sign-off that counts (bot/content/governance.py): a text changed since it was signed is a draft."""
     if unit is None:
         return {"review_status": "draft", "reviewed_by": None, "review_date": ""}
     r = unit.review if unit.status != "draft" else {}
@@ -61,7 +62,7 @@ def check_content(answers: list[dict], vocab: dict, aspects: dict, passages: dic
 def build(db_path: Path = DB_PATH, root: Path = CONTENT_DIR, mode: str = "development") -> dict:
     """Rebuild the database from scratch; return counts for the build log. Retired answers and
     glossary entries are left out; each row keeps the sign-off status that counts, which
-    production mode uses to withhold drafts (bot/reply.py)."""
+    production mode uses to withhold drafts (bot/answers/composer.py)."""
     vocab, aspects, passages = content.subjects(), content.aspects(), load_passages()
     signed = {(u.kind, u.key): u for u in governance.units(root)}
     answers = [a for a in content.answers(root)

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot import PROJECT_ROOT, content, governance, jargon, source
-from bot.knowledge import KnowledgeService
-from bot.readability import fk_grade
-from bot.reply import Composer
-from bot.responses import Replies
+from bot import PROJECT_ROOT, content
+from bot.content import governance, jargon, source
+from bot.answers.knowledge import KnowledgeService
+from bot.content.readability import fk_grade
+from bot.answers.composer import Composer
+from bot.answers.replies import Replies
 from bot.settings import Settings
 
 OUT = PROJECT_ROOT / "build" / "review-pack.html"

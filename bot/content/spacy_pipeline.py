@@ -13,10 +13,10 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from bot import PROJECT_ROOT
 from bot import content
+from bot.paths import SPACY_MODEL_DIR
 
-MODEL_DIR = PROJECT_ROOT / "build" / "spacy_model"
+MODEL_DIR = SPACY_MODEL_DIR
 SUBJECT, UNCOVERED = "SUBJECT", "UNCOVERED"
 
 

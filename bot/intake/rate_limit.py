@@ -1,6 +1,6 @@
 """Token-bucket rate limits per client address and per conversation, in one worker's memory.
 
-The client address is the one the reverse proxy forwards (bot/channel.py `client_address`); a
+The client address is the one the reverse proxy forwards (bot/rasa_ext/channels/rest.py `client_address`); a
 client on this machine that is not the proxy (tests, `make bench`, the evaluation, monitoring)
 is limited per conversation only.
 
@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from bot.limits import Bucket
+from bot.intake.limits import Bucket
 
 
 @dataclass
@@ -70,7 +70,7 @@ class RateLimiter:
 
     def check(self, address: str | None, conversation: str) -> tuple[str, float] | None:
         """`address` None: a client on this machine (an operator's tool), limited per
-        conversation only (bot/channel.py `client_address`)."""
+        conversation only (bot/rasa_ext/channels/rest.py `client_address`)."""
         # the conversation first: one chatty conversation does not use up its address's allowance
         wait = self.conversation.take(conversation)
         if wait:

@@ -1,7 +1,7 @@
 """Checks on what a client sends to the REST channel, before Rasa sees any of it. Pure Python.
 
 - The body must be a small JSON object (`check_body`); the size is capped before parsing
-  (bot/channel.py reads at most `limits.max_body_bytes`), and deep nesting is refused.
+  (bot/rasa_ext/channels/rest.py reads at most `limits.max_body_bytes`), and deep nesting is refused.
 - Only `Content-Type: application/json` is accepted: browsers then send a CORS preflight, so a
   page on another site cannot post messages on its visitors' behalf (a "simple" POST).
 - `metadata` keeps only the keys the widget sends, with known values (`clean_metadata`): it is

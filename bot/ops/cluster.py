@@ -2,11 +2,11 @@
 
 PostgreSQL (tracker store) and Redis (lock store), each as its own user when started by root,
 on 127.0.0.1 only, with a fresh random password, in a temporary folder; N replicas of the bot
-(`bot.serve` with BOT_STORES=cluster: Rasa, its own action server on localhost and the web
+(`bot.ops.serve` with BOT_STORES=cluster: Rasa, its own action server on localhost and the web
 page); nginx in front, round robin. Prints the URL; Ctrl-C stops everything it started and
 deletes the folder (conversations included: this is a demonstration and test set-up, the
 real one is in deploy/ and docs/deploy.md). Old conversations are forgotten once per cluster,
-on PostgreSQL, at start and daily (bot/pg_admin.py), not by every replica.
+on PostgreSQL, at start and daily (bot/rasa_ext/stores/postgres_admin.py), not by every replica.
 
     CLUSTER_PORT (8000) CLUSTER_REPLICAS (2) RASA_WORKERS (1, per replica) PG_BIN (found)
 `make test-cluster` and `make bench` drive the same class from Python (LocalCluster).
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.settings import Settings, Timeouts
-from bot.supervisor import Child, Supervisor
+from bot.ops.supervisor import Child, Supervisor
 
 ROOT_USERS = {"postgres": "postgres", "redis": "redis"}  # who runs them when we are root
 
@@ -92,7 +92,7 @@ def nginx_conf(listen: int, rasa_ports: list[int], web_ports: list[int], folder:
       proxy_read_timeout {int(t.proxy_read_s)}s;
       proxy_next_upstream error;
       proxy_next_upstream_tries 2;"""
-    return f"""# Written by bot/cluster.py for `make run-cluster`; deploy/ has the production ones.
+    return f"""# Written by bot/ops/cluster.py for `make run-cluster`; deploy/ has the production ones.
 {user}
 daemon off;
 worker_processes 1;
@@ -206,7 +206,7 @@ class LocalCluster:
                            stdout=self._log("postgres")))
         self.sup.add(Child("redis", redis_cmd, user=ROOT_USERS["redis"], stdout=self._log("redis")))
         for i in range(self.n):
-            self.sup.add(Child(f"replica-{i + 1}", [sys.executable, "-m", "bot.serve"], env=self._replica_env(i),
+            self.sup.add(Child(f"replica-{i + 1}", [sys.executable, "-m", "bot.ops.serve"], env=self._replica_env(i),
                                cwd=str(PROJECT_ROOT), stdout=self._log(f"replica-{i + 1}")))
         for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.dir / "tmp" / k).mkdir(parents=True, exist_ok=True)
@@ -253,7 +253,7 @@ class LocalCluster:
         """PostgreSQL (with the database and its schema) and Redis, ready for replicas."""
         import psycopg2
 
-        from bot.pg_admin import create_schema
+        from bot.rasa_ext.stores.postgres_admin import create_schema
         self.prepare()
         self.sup.start("postgres")
         self.sup.start("redis")
@@ -292,7 +292,7 @@ class LocalCluster:
 
     def keep_forgetting(self, every: float = 86400) -> threading.Thread:
         """Retention once per cluster (never forks, so a thread is fine for PR_SET_PDEATHSIG)."""
-        from bot.pg_admin import forget_old
+        from bot.rasa_ext.stores.postgres_admin import forget_old
         days = Settings.load().keep_conversations_days
 
         def run() -> None:

@@ -1,6 +1,6 @@
 """Summarise `rasa test nlu --cross-validation` output: per-intent F1 and the macro-F1 bar.
 
-Usage: python -m bot.report_cv results/nlu-cv   (writes summary.md beside the JSON report)
+Usage: python -m bot.ops.report_cv results/nlu-cv   (writes summary.md beside the JSON report)
 """
 from __future__ import annotations
 

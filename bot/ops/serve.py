@@ -1,12 +1,12 @@
 """Start the action server, the Rasa server and the web page; stop all three on Ctrl-C.
-A child that dies is restarted with backoff while the others keep serving (bot/supervisor.py),
+A child that dies is restarted with backoff while the others keep serving (bot/ops/supervisor.py),
 so with the action server down the safety replies still go out.
 
 `make run` calls this; the end-to-end tests call it too, so they start the bot exactly as a
 user does. Ports and the optional API token come from the environment:
   RASA_PORT (5005) ACTIONS_PORT (5055) WEB_PORT (8080) RASA_INTERFACE (127.0.0.1)
   RASA_TOKEN: if set, Rasa's HTTP API is enabled and protected by this token; else it is off.
-    It is passed on in the environment, never on a command line (bot/rasa_run.py).
+    It is passed on in the environment, never on a command line (bot/rasa_ext/run.py).
   RASA_WORKERS (2): Rasa worker processes; they share the SQLite lock and tracker stores.
   BOT_DATA_DIR (var): where those stores live (tracker.db, locks.db); the tests use a throwaway one.
   BOT_STORES: `cluster` uses endpoints-cluster.yml (PostgreSQL at DATABASE_URL, Redis at
@@ -26,13 +26,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot import PROJECT_ROOT, governance
-from bot.private_files import private_data_dir
-from bot.retention import forget_old, forget_old_analytics
+from bot.content import governance
+from bot.paths import MODEL, PROJECT_ROOT, data_dir
+from bot.privacy.private_files import private_data_dir
+from bot.privacy.retention import forget_old, forget_old_analytics
 from bot.settings import Settings, SettingsError
-from bot.supervisor import Child, Supervisor
+from bot.ops.supervisor import Child, Supervisor
 
-MODEL = PROJECT_ROOT / "models" / "net-bot.tar.gz"
 BIN = Path(sys.executable).parent
 
 
@@ -52,15 +52,16 @@ def endpoints_file() -> str:
 def commands(rasa_port: int, actions_port: int, web_port: int, interface: str, web: bool,
              actions: bool = True) -> dict:
     settings = Settings.load()
-    # bot.rasa_run is `rasa run` with the API token (RASA_TOKEN) read from the environment, so
-    # it never shows in `ps`; bot.action_server is rasa-sdk's server without its leaky error body
-    rasa = [sys.executable, "-m", "bot.rasa_run", "--model", str(MODEL), "--port", str(rasa_port),
+    # bot.rasa_ext.run is Rasa with the project's patches, and the API token (RASA_TOKEN) read from
+    # the environment, so it never shows in `ps`; bot.rasa_ext.action_server is rasa-sdk's server
+    # without its leaky error body
+    rasa = [sys.executable, "-m", "bot.rasa_ext.run", "run", "--model", str(MODEL), "--port", str(rasa_port),
             "--interface", interface, "--endpoints", endpoints_file(),
             "--credentials", "credentials.yml", "--cors", *settings.cors_origins,
             f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}"]
     cmds = {"rasa": rasa}
     if actions:
-        cmds["actions"] = [sys.executable, "-m", "bot.action_server", "--actions", "actions",
+        cmds["actions"] = [sys.executable, "-m", "bot.rasa_ext.action_server", "--actions", "actions",
                            "--port", str(actions_port)]
     if web:
         cmds["web"] = [sys.executable, "-m", "bot.web.server", "--port", str(web_port),
@@ -88,7 +89,7 @@ def _interrupt(signum, frame):
 
 
 def keep_forgetting(db: Path, days: int, every: float = 86400) -> threading.Thread:
-    """Forget old conversations now and then daily, beside the servers (bot/retention.py)."""
+    """Forget old conversations now and then daily, beside the servers (bot/privacy/retention.py)."""
     def run() -> None:
         while True:
             try:
@@ -149,12 +150,12 @@ def main(argv=None) -> int:
         print(f"No trained model at {MODEL}. Run `make run` (it trains one).", file=sys.stderr)
         return 2
     # conversations are health data: umask 077 for every server, data folder 0700
-    data_dir = private_data_dir(Path(os.environ.get("BOT_DATA_DIR") or PROJECT_ROOT / "var"))
+    data = private_data_dir(data_dir())
     env = quiet_env()
     env["ACTIONS_PORT"] = str(actions_port)  # endpoints.yml reads both
-    env["BOT_DATA_DIR"] = str(data_dir)
-    if endpoints_file() == "endpoints.yml":  # a cluster forgets once, on PostgreSQL (bot.cluster)
-        keep_forgetting(data_dir / "tracker.db", Settings.load().keep_conversations_days)
+    env["BOT_DATA_DIR"] = str(data)
+    if endpoints_file() == "endpoints.yml":  # a cluster forgets once, on PostgreSQL (bot.ops.cluster)
+        keep_forgetting(data / "tracker.db", Settings.load().keep_conversations_days)
     # Two workers use both cores of the reference machine (make bench: ~1.7x the messages/s)
     env["SANIC_WORKERS"] = os.environ.get("RASA_WORKERS", "2")
     supervisor = Supervisor([Child(name, cmd, env=env, cwd=str(PROJECT_ROOT)) for name, cmd in commands(

@@ -1,5 +1,5 @@
 """Keep a set of child processes running: one that dies is restarted with backoff, the others
-keep serving. Used by `bot.serve` (Rasa, action server, web page) and `bot.cluster`.
+keep serving. Used by `bot.ops.serve` (Rasa, action server, web page) and `bot.ops.cluster`.
 
 - Each child runs in its own process group (session), so a stop or a restart reaches every
   process it forked (Rasa's worker processes too), and a dead child's leftovers are killed

@@ -5,12 +5,12 @@ The widget shows each conversation's reference ("Conversation reference 194A-169
     python -m bot export 194A-169A [--out file.json]   (right of access, UK GDPR Art. 15)
     python -m bot forget 194A-169A                     (right to erasure, Art. 17)
 "Clear conversation" in the widget does the same erasure through the channel
-(POST /webhooks/rest/forget, bot/channel.py) before it forgets the id.
+(POST /webhooks/rest/forget, bot/rasa_ext/channels/rest.py) before it forgets the id.
 
 An erasure deletes the conversation's rows with SQLite's secure_delete (the pages are zeroed),
 folds the write-ahead log back into the file until it is empty, deletes the conversation's lock
 row, and records a one-way hash of the id in `erasures`, so every Rasa worker drops its cached
-copy (bot/tracker_store.py). bot/retention.py uses the same delete for old conversations.
+copy (bot/rasa_ext/stores/sqlite_tracker.py). bot/privacy/retention.py uses the same delete for old conversations.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot import PROJECT_ROOT
+from bot import paths
 
 REF_LEN = 8
 CHUNK = 500  # conversations per DELETE, so the workers never wait long for the write lock
@@ -41,7 +41,7 @@ class Ambiguous(LookupError):
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("BOT_DATA_DIR") or PROJECT_ROOT / "var")
+    return paths.data_dir()
 
 
 def reference(sender_id: str) -> str:

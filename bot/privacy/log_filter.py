@@ -12,7 +12,7 @@ renders tracebacks with each frame's local variables. So, in every process that 
   Rasa's own anonymiser) and their exception is summarised the same way, never rendered with
   `dict_tracebacks` (which shows locals).
 
-`install()` is idempotent; bot.channel calls it in Rasa's process and bot.action_server in the
+`install()` is idempotent; bot.rasa_ext.channels.rest calls it in Rasa's process and bot.rasa_ext.action_server in the
 action server's. Rasa at DEBUG level still logs message text in some debug lines: never run the
 bot with --debug on real conversations (docs/security.md).
 """

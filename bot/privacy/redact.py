@@ -4,7 +4,7 @@ NHS numbers (10 digits whose check digit is right), UK phone numbers, email addr
 postcodes and dates (a full date, or a year after "born") become a bracketed label such as
 "[NHS number]". The bot needs none of these to answer; the conversation store, the action
 server and Rasa's model then never see them. The channel runs the safety triage on the raw
-text first, in memory (bot/channel.py), so masking cannot hide a red flag.
+text first, in memory (bot/rasa_ext/channels/rest.py), so masking cannot hide a red flag.
 Short numbers stay as they are: 999, 111, 116 123, doses ("120 mg"), years, ages.
 """
 from __future__ import annotations

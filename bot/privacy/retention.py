@@ -4,33 +4,32 @@ Conversations are health data. The tracker store keeps them so a restart loses n
 not for ever: a conversation whose newest message is older than
 `privacy.keep_conversations_days` (config/settings.yml) is deleted, all of it. SQLite's
 `secure_delete` overwrites the deleted rows, so they cannot be read back from the file.
-`bot.serve` runs this at start and then daily; `make forget` runs it once (for cron).
-The worker processes drop their cached copies too (the `erasures` table, bot/tracker_store.py),
+`bot.ops.serve` runs this at start and then daily; `make forget` runs it once (for cron).
+The worker processes drop their cached copies too (the `erasures` table, bot/rasa_ext/stores/sqlite_tracker.py),
 and the conversation's lock row goes with it.
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 import time
 from contextlib import closing
 from pathlib import Path
 
-from bot import PROJECT_ROOT
-from bot.erasure import delete_conversations, delete_lock_rows
+from bot.paths import data_dir
+from bot.privacy.erasure import delete_conversations, delete_lock_rows
 from bot.settings import Settings
 
 DAY = 86400
 
 
 def tracker_db() -> Path:
-    return Path(os.environ.get("BOT_DATA_DIR") or PROJECT_ROOT / "var") / "tracker.db"
+    return data_dir() / "tracker.db"
 
 
 def forget_old(db: Path, days: int, now: float | None = None) -> int:
     """Delete every conversation whose newest event is more than `days` old; how many.
-    The delete itself is bot/erasure.py's (secure_delete, WAL emptied, worker caches told)."""
+    The delete itself is bot/privacy/erasure.py's (secure_delete, WAL emptied, worker caches told)."""
     if not db.exists():
         return 0
     cutoff = (time.time() if now is None else now) - days * DAY

@@ -1,13 +1,13 @@
 """A Rasa event broker that writes one analytics row per turn, off the answer path.
 
 Rasa 3.6 publishes every new tracker event to the configured broker (endpoints.yml
-`event_broker: type: bot.analytics.broker.AnalyticsBroker`); the tracker store calls
+`event_broker: type: bot.rasa_ext.analytics_broker.AnalyticsBroker`); the tracker store calls
 `publish()` from `save()`, after the reply is ready. Using this extension point means the
 channel and the tracker store are unchanged. `publish()` only puts the event on a queue (a few
 microseconds); a background thread folds each finished turn into a row without any text
 (turns.py) and writes rows in small batches. Each Rasa worker process has its own broker;
 SQLite in WAL mode takes their writes in turn. Checked against rasa/core/brokers/broker.py
-and rasa/core/tracker_store.py of Rasa 3.6.21 (tests/test_analytics_broker.py).
+and rasa/core/tracker_store.py of Rasa 3.6.21 (tests/rasa_ext/test_analytics_broker.py).
 """
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""`rasa run`, started as `python -m bot.rasa_run <rasa run options>`, with the API token read
-from the environment (RASA_TOKEN) instead of the command line.
+"""Every Rasa command the project runs, with the project's Rasa patches applied first:
+`python -m bot.rasa_ext.run <rasa command and options>` (make uses it for `rasa train`, `rasa
+data validate`, `rasa test core`, `rasa test nlu`; bot.ops.serve for `rasa run`).
 
-A token given as `--auth-token` could be read by every local user in `ps` and /proc/PID/cmdline
+For `run`, the API token is read from the environment (RASA_TOKEN) instead of the command line:
+a token given as `--auth-token` could be read by every local user in `ps` and /proc/PID/cmdline
 (docs/security.md, M5). Here the options are built inside the process, after it started, so the
 command line shows no secret; the variable is removed from this process's environment before
 Rasa starts its workers. Without RASA_TOKEN, Rasa's HTTP API stays off.
@@ -12,8 +14,11 @@ import os
 import sys
 
 
-def rasa_argv(options: list[str], token: str | None) -> list[str]:
-    return ["rasa", "run", *options] + (["--enable-api", "--auth-token", token] if token else [])
+def rasa_argv(args: list[str], token: str | None) -> list[str]:
+    """sys.argv for Rasa's own main: `args` is the command and its options ("run", "--port"...)."""
+    if args[:1] == ["run"] and token:
+        return ["rasa", *args, "--enable-api", "--auth-token", token]
+    return ["rasa", *args]
 
 
 def main() -> None:
@@ -21,6 +26,10 @@ def main() -> None:
     sys.argv = rasa_argv(sys.argv[1:], token)
     from rasa.__main__ import main as rasa_main
 
+    from bot.rasa_ext import patches
+
+    patches.apply()
+    print(patches.summary(), file=sys.stderr, flush=True)  # Rasa has not set up logging yet
     rasa_main()
 
 

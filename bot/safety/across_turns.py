@@ -4,14 +4,14 @@ sunitinib" then "he has a temperature of 38.5").
 
 The NLU triage reads one message. Here the last three user messages are read together by the
 same triage; when together they reach a more urgent disposition than each of them alone, that
-disposition's reply is sent. Plain Python: the policy (bot/policies/recent_rules.py) passes the
+disposition's reply is sent. Plain Python: the policy (bot/rasa_ext/policies/recent_rules.py) passes the
 turns in, so this is tested without Rasa. No message text is logged or kept.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.dispositions import more_urgent
+from bot.safety.dispositions import more_urgent
 
 TURNS = 3  # this message and the two before it
 

@@ -1,7 +1,7 @@
 """The disposition table (content/dispositions.yml): a situation found by the phrase triage,
 with the modifiers around it, leads to one disposition by one named rule.
 
-Plain Python, no spaCy and no Rasa: bot/triage.py finds the situations and modifiers, this
+Plain Python, no spaCy and no Rasa: bot/safety/triage.py finds the situations and modifiers, this
 module applies the table, and the rule's name travels with the decision so it can be traced.
 """
 from __future__ import annotations

@@ -5,7 +5,7 @@ replies and tests/data/triage_corpus.yml: every rule with its situation, modifie
 the patient reads first, and each example run through the triage now (pass or FAIL). A test
 checks the committed file is what this writes, so it cannot go stale.
 
-    python -m bot.safety_report [--out PATH]
+    python -m bot.safety.report [--out PATH]
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 
 from bot import PROJECT_ROOT, content
-from bot.dispositions import ORDER
-from bot.responses import Replies
-from bot.triage import Triage, shared_triage
+from bot.safety.dispositions import ORDER
+from bot.answers.replies import Replies
+from bot.safety.triage import Triage, shared_triage
 
 OUT = PROJECT_ROOT / "docs" / "safety-report.md"
 CORPUS = PROJECT_ROOT / "tests" / "data" / "triage_corpus.yml"

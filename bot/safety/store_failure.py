@@ -3,7 +3,7 @@
 When the lock store (Redis) or the tracker store (a database) cannot be used, Rasa cannot
 handle the message at all, and the channel used to send only "Sorry, I cannot look that up
 just now". The message may be an emergency: the channel now runs the phrase triage itself
-(bot/triage.py: plain Python, no store, no action server) and sends its reply first (999 for
+(bot/safety/triage.py: plain Python, no store, no action server) and sends its reply first (999 for
 an emergency), then the short "cannot look that up" reply with the nurse line.
 
 A turn that was answered but could not be stored gets a plain note after the answer, so the

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from bot.dispositions import ORDER as _ORDER, DispositionTable, Finding
-from bot.triage_context import ContextWords
+from bot.safety.dispositions import ORDER as _ORDER, DispositionTable, Finding
+from bot.safety.triage_context import ContextWords
 
 # rank order of the phrase lists: the first level found is the Verdict's `level`. "signal" phrases
 # mean nothing alone (content/dispositions.yml gives them a disposition only with modifiers).

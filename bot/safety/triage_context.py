@@ -1,6 +1,6 @@
 """What the words around a red-flag phrase say: a question, about a person, past, imagined, a
 story, a pet, still going on. Word lists from content/triage.yml (`context`, `personal_cues`,
-`question_starts`...); used by bot/triage.py, which decides what the phrases mean.
+`question_starts`...); used by bot/safety/triage.py, which decides what the phrases mean.
 """
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from bot import content
-from bot.follow_up import GENERAL_SUBJECTS
-from bot.intent_guard import IntentGuard
+from bot.understanding.follow_up import GENERAL_SUBJECTS
+from bot.understanding.intent_guard import IntentGuard
 
 # a clause that asks something: "..., what treatment helps with that"
 CLAUSE = re.compile(r"(?:^|[,;:(]|\s[-–]\s)\s*((?:what|whats|what's|how|which|who|why|can|could|is|are|does|do|will"

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot import content
-from bot.questions import either_or, yes_no
-from bot.subjects import GENERAL_SUBJECTS
+from bot.understanding.questions import either_or, yes_no
+from bot.understanding.subjects import GENERAL_SUBJECTS
 
 CHECKS_FILE = content.CONTENT_DIR / "checks.yml"
 

@@ -13,7 +13,7 @@
   (content/aspects.yml `cues`) when they are clear, else the likeliest kind of question in the
   classifier's ranking (never chat). Chat or an unsure "symptom" guess for a question naming a
   subject, or chat only just ahead of such a question, becomes the question.
-Plain Python, for tests; the Rasa component is bot/nlu/intent_guard_component.py.
+Plain Python, for tests; the Rasa component is bot/rasa_ext/components/intent_guard.py.
 """
 from __future__ import annotations
 

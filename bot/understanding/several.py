@@ -3,7 +3,7 @@
 "what is octreotide and how often is it given?" gets both answers, in the order asked, at most
 three, without repeating an answer; a part is answered only when it resolves confidently: cue
 words (or, for the first part, the classifier's kind of question) and an answer about exactly
-that subject, or a reviewed yes/no check (bot/checks.py). With fewer than two such answers the
+that subject, or a reviewed yes/no check (bot/understanding/checks.py). With fewer than two such answers the
 message is answered as one question, as before. Safety comes first elsewhere: the phrase
 triage reads the whole message before any of this runs.
 """
@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from bot import content
 
-from bot.follow_up import ALTERNATIVES, NET_LEVEL
-from bot.questions import elliptical, yes_no
-from bot.subjects import GENERAL_SUBJECTS
+from bot.understanding.follow_up import ALTERNATIVES, NET_LEVEL
+from bot.understanding.questions import elliptical, yes_no
+from bot.understanding.subjects import GENERAL_SUBJECTS
 
 MAX_ANSWERS = 3
 
@@ -30,15 +30,15 @@ def general_words() -> dict:
 @dataclass
 class Planned:
     aspect: str
-    answer: object               # bot.knowledge.Answer
-    verdict: object = None       # bot.checks.Verdict
+    answer: object               # bot.answers.knowledge.Answer
+    verdict: object = None       # bot.understanding.checks.Verdict
     why: dict = field(default_factory=dict)
 
 
 def plan(parts: list[dict], text: str, intent_aspect: str | None, message_subject: str | None,
          in_context: str | None, guard, checks, choose, aspects: dict, chain,
          general: dict | None = None) -> list[Planned]:
-    """`parts`: [{start, end, subject, uncovered}] from bot.nlu.question_parts; `choose(aspect,
+    """`parts`: [{start, end, subject, uncovered}] from bot.rasa_ext.components.question_parts; `choose(aspect,
     subject, text)` -> (aspect, Answer) as the answer action chooses for one question;
     `chain(subject)`: it and its parents; `general`: {general subject: kind of question} (default: content/aspects.yml)."""
     general = general if general is not None else general_words()

@@ -8,7 +8,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from bot import content
-from bot.nlp import SUBJECT, UNCOVERED
+from bot.content.spacy_pipeline import SUBJECT, UNCOVERED
 
 
 # subjects that say little about which one is meant ("treatment", "outlook", "tumour")

@@ -17,8 +17,9 @@ from urllib.parse import urlencode, urlsplit
 import segno
 import yaml
 
-from bot import PROJECT_ROOT, governance, source
-from bot.responses import Replies
+from bot import PROJECT_ROOT
+from bot.content import governance, source
+from bot.answers.replies import Replies
 from bot.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent

@@ -33,7 +33,7 @@ from typing import Callable, Iterable
 
 import waitress
 
-from bot import log_privacy
+from bot.privacy import log_filter
 from bot.settings import Settings
 from bot.web import feedback_assets, staff
 from bot.web.pages import (DEFAULT_PRIMARY_COLOR, SETTINGS_PATH, STATIC_DIR, TOPICS_PATH, Site,
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="widget colour; white text on it needs a contrast of 4.5:1 or more")
     p.add_argument("--quiet", action="store_true", help="no access log")
     args = p.parse_args(argv)
-    log_privacy.install()  # waitress's own messages: no exception text, no query strings
+    log_filter.install()  # waitress's own messages: no exception text, no query strings
     try:
         server = make_server(args.host, args.port, bot_url=args.bot_url, public_url=args.public_url,
                              settings_path=args.settings, topics_path=args.topics,

@@ -217,7 +217,7 @@ def test_symptom_without_a_plain_question_adds_nothing(tracker, name):
 
 
 def test_first_answer_of_a_conversation_says_how_old_the_source_is(tracker):
-    from bot import provenance
+    from bot.answers import provenance
     _, first = run(ActionAnswer(), tracker("what_is_lanreotide"))
     assert "written in about 2011" in texts(first) and "put online in 2020" in texts(first)
     assert first[-1]["custom"][provenance.MARK] is True
@@ -232,8 +232,8 @@ def test_first_answer_of_a_conversation_says_how_old_the_source_is(tracker):
 
 
 def test_answer_shows_the_meaning_of_medical_words_it_links(kb):
-    from bot.reply import Composer
-    from bot.responses import Replies
+    from bot.answers.composer import Composer
+    from bot.answers.replies import Replies
     msgs = Composer(kb, Replies()).answer("what_is", kb.answer("what_is", "targeted_drugs"))
     assert msgs[1]["text"].startswith("What the words mean:")
     assert "mTOR inhibitor: A kind of medicine that blocks a protein called mTOR" in msgs[1]["text"]

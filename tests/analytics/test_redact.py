@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from bot.analytics.feedback_channel import FeedbackService, Invalid
+from bot.rasa_ext.channels.feedback import FeedbackService, Invalid
 from bot.analytics.redact import redact
 from bot.analytics.vocabulary import terms, vocabulary
 

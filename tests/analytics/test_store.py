@@ -12,7 +12,7 @@ from bot.analytics.dispositions import BY_INTENT, disposition
 from bot.analytics.keys import DAY, ConversationKeys
 from bot.analytics.known import known
 from bot.analytics.turns import TurnCollector, fold
-from bot.retention import forget_old_analytics
+from bot.privacy.retention import forget_old_analytics
 
 MARKER = "Zebedee Quixote 07700 900123"
 

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from bot.knowledge import KnowledgeBaseUnavailable, KnowledgeService
+from bot.answers.knowledge import KnowledgeBaseUnavailable, KnowledgeService
 
 
 def test_direct_answer(kb):
@@ -53,7 +53,8 @@ def test_missing_database_says_how_to_build(tmp_path):
 
 
 def test_stale_database_says_how_to_build(tmp_path, monkeypatch):
-    from bot import kb_build, content
+    from bot import content
+    from bot.content import knowledge_build as kb_build
     db = tmp_path / "kb.db"
     shutil.copy(kb_build.DB_PATH, db)
     monkeypatch.setattr(content, "content_hash", lambda extra=(): "something-else")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot import content
-from bot.knowledge import KnowledgeBaseUnavailable
+from bot.answers.knowledge import KnowledgeBaseUnavailable
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory):
-    from bot import review_pack
+    from bot.content import review_pack
     try:
         return review_pack.write(tmp_path_factory.mktemp("pack") / "review-pack.html")
     except KnowledgeBaseUnavailable as e:

@@ -28,7 +28,7 @@ LANREOTIDE_ANSWER = ("Lanreotide autogel is given every 3–4 weeks. Read more a
                      "Ask your NET team about your own plan.")
 INJECTIONS_ANSWER = "Octreotide and lanreotide are injections that slow the growth of many NETs."
 OUTLOOK_ANSWER = "The outlook depends on the type and grade of the tumour."
-# the answer action's footer carries the answer id in a custom message (bot/reply.py)
+# the answer action's footer carries the answer id in a custom message (bot/answers/composer.py)
 LANREOTIDE_ID = "lanreotide-how-often"
 NOT_COVERED_TEXT = "Sorry, my information does not cover diet and food."
 
@@ -39,7 +39,7 @@ class FakeRasa:
     mode: "ok" (canned answers), "slow" (the same after 1 s), "fail" (HTTP 500 every time),
     "xss" (a hostile text reply), "busy" (HTTP 429 with a friendly reply, as the rate limit).
     received: every JSON body posted to the chat, in order.
-    feedback: (path, body) of every post to /webhooks/feedback/... (bot/analytics/feedback_channel.py).
+    feedback: (path, body) of every post to /webhooks/feedback/... (bot/rasa_ext/channels/feedback.py).
     """
 
     def __init__(self):

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from bot.cluster import LocalCluster, pg_bin
+from bot.ops.cluster import LocalCluster, pg_bin
 
 
 def pytest_configure(config):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from bot.responses import Replies
+from bot.answers.replies import Replies
 
 _replies = Replies()
 CANNOT_LOOK_UP = _replies.messages("kb_unavailable")[0]["text"][:40]

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from bot.cluster import LocalCluster
+from bot.ops.cluster import LocalCluster
 from bot.settings import Timeouts
 from tests.cluster.harness import EMERGENCY, Load, bursts, post, problems
 

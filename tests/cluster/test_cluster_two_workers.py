@@ -2,7 +2,7 @@
 conversation's simultaneous messages, on two machines' worth of replicas."""
 import pytest
 
-from bot.cluster import LocalCluster
+from bot.ops.cluster import LocalCluster
 from tests.cluster.harness import bursts, problems
 
 

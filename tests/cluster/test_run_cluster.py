@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 from bot import PROJECT_ROOT
-from bot.cluster import free_port
+from bot.ops.cluster import free_port
 from tests.cluster.harness import post
 
 
@@ -31,7 +31,7 @@ def processes_mentioning(text: str) -> list[str]:
 def test_run_cluster_starts_answers_and_stops_everything_on_ctrl_c():
     port = free_port()
     env = dict(os.environ, CLUSTER_PORT=str(port), PYTHONPATH=str(PROJECT_ROOT))
-    p = subprocess.Popen([sys.executable, "-m", "bot.cluster"], cwd=PROJECT_ROOT, env=env, text=True,
+    p = subprocess.Popen([sys.executable, "-m", "bot.ops.cluster"], cwd=PROJECT_ROOT, env=env, text=True,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     out, ready = [], threading.Event()
 

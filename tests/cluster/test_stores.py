@@ -7,19 +7,17 @@ import time
 import uuid
 
 import pytest
-import redis
 import sqlalchemy as sa
 from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.pg_admin import forget_old
-from bot.pg_tracker_store import ResilientSQLTrackerStore
-from bot.redis_lock_store import AtomicRedisLockStore
+from bot.rasa_ext.stores.postgres_admin import forget_old
+from bot.rasa_ext.stores.postgres_tracker import ResilientSQLTrackerStore
+from bot.rasa_ext.stores.redis_locks import AtomicRedisLockStore
 from bot.settings import Timeouts
-from bot.store_safety import TrackerUnavailable, TurnNotSaved
+from bot.safety.store_failure import TrackerUnavailable, TurnNotSaved
 
 FAST = Timeouts(store_retry_s=1, action_s=1, lock_ticket_s=1, lock_wait_s=3, lock_max_s=8, proxy_read_s=20)
 

@@ -1,7 +1,7 @@
 """Content rules (docs/content.md): every answer and glossary entry is complete, readable,
 grounded in the cited passages of the source article, in our own words, and safe.
 
-Run: python3 -m pytest tests/test_content.py -q   (add -s to see the grade summary)
+Run: python3 -m pytest tests/content/test_content.py -q   (add -s to see the grade summary)
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import statistics
 import pytest
 
 from bot import content
-from bot.readability import fk_grade
+from bot.content.readability import fk_grade
 
 MAX_GRADE = 6.0
 COPY_RUN = 8  # words in a row that may not be copied from the source
@@ -123,7 +123,7 @@ def glossary():
 
 @pytest.fixture(scope="module")
 def passages():
-    from bot.source import SourceMissing, load_passages
+    from bot.content.source import SourceMissing, load_passages
     try:
         return load_passages()
     except SourceMissing as e:
@@ -132,7 +132,7 @@ def passages():
 
 @pytest.fixture(scope="module")
 def source_text(passages):
-    from bot.source import clean_text, source_path, source_spec
+    from bot.content.source import clean_text, source_path, source_spec
     return clean_text(source_path().read_text(encoding="utf-8"), source_spec()["source"])
 
 

@@ -1,4 +1,4 @@
-"""Clinical sign-off (bot/governance.py) and production mode.
+"""Clinical sign-off (bot/content/governance.py) and production mode.
 
 Each test works on a copy of content/ in a temporary folder, so the real files never change.
 """
@@ -13,11 +13,13 @@ import sys
 import pytest
 import yaml
 
-from bot import PROJECT_ROOT, governance, kb_build, yaml_edit
+from bot import PROJECT_ROOT
+from bot.content import governance, yaml_edit
+from bot.content import knowledge_build as kb_build
 from bot.content import CONTENT_DIR
-from bot.knowledge import KnowledgeService
-from bot.reply import Composer
-from bot.responses import Replies
+from bot.answers.knowledge import KnowledgeService
+from bot.answers.composer import Composer
+from bot.answers.replies import Replies
 from bot.settings import Settings, SettingsError, example_values
 
 EXAMPLE_SETTINGS = PROJECT_ROOT / "config" / "settings.yml"
@@ -227,7 +229,7 @@ def test_missing_mode_is_production(tmp_path):
 def test_bot_refuses_to_start_in_production_with_example_settings(tmp_path):
     env = dict(os.environ, NETBOT_SETTINGS=settings_file(tmp_path, "production"), RASA_PORT="1",
                ACTIONS_PORT="1", WEB_PORT="1")
-    run = subprocess.run([sys.executable, "-m", "bot.serve", "--no-web"], cwd=PROJECT_ROOT, env=env,
+    run = subprocess.run([sys.executable, "-m", "bot.ops.serve", "--no-web"], cwd=PROJECT_ROOT, env=env,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 2, run.stderr
     assert "Refusing to start in production mode" in run.stderr

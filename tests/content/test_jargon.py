@@ -1,6 +1,7 @@
 """Plain language: every medical word of the reviewed list (content/jargon.yml) that an answer
-uses is explained, in the answer or by its glossary link (bot/jargon.py)."""
-from bot import content, jargon
+uses is explained, in the answer or by its glossary link (bot/content/jargon.py)."""
+from bot import content
+from bot.content import jargon
 
 
 def test_every_answer_explains_its_medical_words():

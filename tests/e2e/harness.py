@@ -1,4 +1,4 @@
-"""Start the bot exactly as `make run` does (bot.serve), on spare ports, for HTTP tests."""
+"""Start the bot exactly as `make run` does (bot.ops.serve), on spare ports, for HTTP tests."""
 from __future__ import annotations
 
 import json
@@ -40,7 +40,7 @@ class Stack:
     def start(self, timeout: float = 180) -> float:
         env = dict(os.environ, RASA_PORT=str(self.rasa_port), ACTIONS_PORT=str(self.actions_port),
                    WEB_PORT=str(self.web_port), BOT_DATA_DIR=self.data_dir, **self.extra_env)
-        cmd = [sys.executable, "-m", "bot.serve"] + ([] if self.web else ["--no-web"]) + \
+        cmd = [sys.executable, "-m", "bot.ops.serve"] + ([] if self.web else ["--no-web"]) + \
             ([] if self.actions else ["--no-actions"])
         t0 = time.monotonic()
         self.proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,

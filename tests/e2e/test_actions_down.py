@@ -1,12 +1,12 @@
 """Every safety disposition must answer without the action server: start Rasa without it and
-check the FIRST bubble the patient sees (tests/test_dispositions.py says what each must say)."""
+check the FIRST bubble the patient sees (tests/safety/test_dispositions.py says what each must say)."""
 import uuid
 
 import pytest
 
 from bot.settings import Settings
 from tests.e2e.harness import Stack, text_of
-from tests.test_dispositions import check_first_bubble
+from tests.safety.test_dispositions import check_first_bubble
 
 
 @pytest.fixture(scope="module")

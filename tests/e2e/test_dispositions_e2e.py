@@ -1,5 +1,5 @@
 """Safety over HTTP, as the widget talks to the bot: the first bubble for each disposition
-(a sample of the corpus) and safety read across turns (bot/policies/context_safety.py)."""
+(a sample of the corpus) and safety read across turns (bot/safety/across_turns.py)."""
 import random
 import uuid
 from pathlib import Path
@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.dispositions import ORDER
+from bot.safety.dispositions import ORDER
 from bot.settings import Settings
-from tests.test_dispositions import check_first_bubble, unconditional_999
+from tests.safety.test_dispositions import check_first_bubble, unconditional_999
 
 CORPUS = yaml.safe_load((Path(__file__).parent.parent / "data" / "triage_corpus.yml").read_text(encoding="utf-8"))
 SAMPLE = [(d, m) for d in ORDER for m in random.Random(15).sample(

@@ -1,6 +1,6 @@
 """Fuzzing the REST channel with hypothesis: generated bodies, headers, payloads and paths.
 
-10,000 requests to the channel with a stand-in agent (tests/channel_app.py, the same channel code
+10,000 requests to the channel with a stand-in agent (tests/rasa_ext/channel_app.py, the same channel code
 on the same Sanic), then 300 to the whole bot as `make run` starts it. Every answer must be below
 500, no traceback may reach the log, and the server must still answer a normal question.
 """
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.request_checks import Payloads
-from tests.test_channel_http import ChannelServer
+from bot.intake.request_checks import Payloads
+from tests.rasa_ext.test_rest_channel_http import ChannelServer
 
 PAYLOADS = Payloads.from_content()
 ASCII = string.ascii_letters + string.digits + " -_.:/;=,@+"

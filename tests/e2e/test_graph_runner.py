@@ -1,4 +1,4 @@
-"""The direct graph runner in bot/rasa_speedups.py gives exactly what Rasa's dask runner gives,
+"""The direct graph runner in bot/rasa_ext/patches/ gives exactly what Rasa's dask runner gives,
 on the trained model: the same understanding of every probe message and the same next actions.
 """
 from __future__ import annotations
@@ -14,7 +14,8 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-import bot.rasa_speedups as speedups
+from bot.rasa_ext import patches
+from bot.rasa_ext.patches import graph_runner
 from bot import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "net-bot.tar.gz"
@@ -56,10 +57,11 @@ async def understand_and_predict(agent, messages):
 
 
 def test_direct_runner_is_what_rasa_runs(agent, monkeypatch):
-    assert DaskGraphRunner.run is speedups._run  # applied by importing the module
+    patches.apply()
+    assert DaskGraphRunner.run is graph_runner._run
     messages = texts()
     ours = asyncio.run(understand_and_predict(agent, messages))
-    monkeypatch.setattr(DaskGraphRunner, "run", speedups._original_run)
+    monkeypatch.setattr(DaskGraphRunner, "run", graph_runner._original_run)
     theirs = asyncio.run(understand_and_predict(agent, messages))
     assert len(ours) == len(messages)
     for text, a, b in zip(messages, ours, theirs):

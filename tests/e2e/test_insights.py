@@ -23,7 +23,7 @@ from bot import content
 from bot.analytics.figures import ESCALATIONS
 from bot.analytics.redact import redact
 from bot.analytics.store import week_of
-from bot.responses import Replies
+from bot.answers.replies import Replies
 from bot.web.server import make_server
 from bot.web.staff import StaffApp
 

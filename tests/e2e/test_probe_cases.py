@@ -2,7 +2,6 @@
 dev set) graded by the shared evaluation's grader over HTTP, on the first bubble for the safety
 kinds (emergency, crisis, urgent, symptom), which must all pass."""
 import importlib.util
-import uuid
 from pathlib import Path
 
 import pytest

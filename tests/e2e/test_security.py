@@ -197,7 +197,7 @@ def test_one_address_flooding_is_limited_over_real_http(stack):
 
 def test_slow_request_bodies_are_cut_off(stack):
     # L10: a connection that declared a body and sent 10 bytes was still open after 200 s. Sanic's
-    # response timeout (30 s, bot/channel.py SERVER_TIMEOUTS) covers reading the body; the proxy
+    # response timeout (30 s, bot/rasa_ext/channels/rest.py SERVER_TIMEOUTS) covers reading the body; the proxy
     # cuts it at 10 s (client_body_timeout)
     import socket
     port = int(stack.url.rsplit(":", 1)[1])

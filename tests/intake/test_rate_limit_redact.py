@@ -1,9 +1,9 @@
 """Rate limits (H2) and identifier masking (M8), without a server."""
 import pytest
 
-from bot.limits import Bucket
-from bot.rate_limit import Buckets, RateLimiter, TurnCounter
-from bot.redact import nhs_number_ok, redact
+from bot.intake.limits import Bucket
+from bot.intake.rate_limit import Buckets, RateLimiter, TurnCounter
+from bot.privacy.redact import nhs_number_ok, redact
 
 
 class Clock:

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from bot.limits import Bucket, Limits
-from bot.request_checks import Payloads, check_body, clean_metadata, is_json_content_type, topic_ids
+from bot.intake.limits import Bucket, Limits
+from bot.intake.request_checks import Payloads, check_body, clean_metadata, is_json_content_type, topic_ids
 from bot.settings import Settings, SettingsError
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.cluster import nginx_conf
+from bot.ops.cluster import nginx_conf
 from bot.settings import Timeouts
 
 DEPLOY = PROJECT_ROOT / "deploy"
@@ -106,7 +106,7 @@ def test_compose_runs_two_replicas_with_health_checks_and_no_secrets():
 
 def test_systemd_units_restart_and_are_accepted():
     unit = (DEPLOY / "systemd" / "netbot.service").read_text()
-    assert re.search(r"^Restart=always$", unit, re.M) and re.search(r"^ExecStart=.*-m bot\.serve$", unit, re.M)
+    assert re.search(r"^Restart=always$", unit, re.M) and re.search(r"^ExecStart=.*-m bot\.ops\.serve$", unit, re.M)
     if shutil.which("systemd-analyze"):
         for f in ("netbot.service", "netbot-forget.service", "netbot-forget.timer"):
             out = subprocess.run(["systemd-analyze", "verify", str(DEPLOY / "systemd" / f)],

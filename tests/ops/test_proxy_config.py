@@ -1,5 +1,5 @@
 """deploy/proxy/nginx-netchat.conf really applies its limits: nginx (Debian's) runs it on a spare
-port, without TLS, in front of the channel with a stand-in agent (tests/channel_app.py)."""
+port, without TLS, in front of the channel with a stand-in agent (tests/rasa_ext/channel_app.py)."""
 from __future__ import annotations
 
 import http.client
@@ -16,7 +16,7 @@ import pytest
 
 from bot import PROJECT_ROOT
 from tests.e2e.harness import free_port
-from tests.test_channel_http import ChannelServer
+from tests.rasa_ext.test_rest_channel_http import ChannelServer
 
 CONF = PROJECT_ROOT / "deploy" / "proxy" / "nginx-netchat.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

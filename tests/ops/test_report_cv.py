@@ -1,4 +1,4 @@
-from bot.report_cv import summarise
+from bot.ops.report_cv import summarise
 
 
 def test_summary_states_macro_f1_against_the_bar():

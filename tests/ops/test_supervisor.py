@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bot.supervisor import Child, Supervisor, describe_exit
+from bot.ops.supervisor import Child, Supervisor, describe_exit
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(600)"]
 # a child that forks a grandchild (as Rasa forks its workers), then sleeps
@@ -97,7 +97,7 @@ def test_stop_ends_every_process_of_every_child(sup):
 def test_children_die_with_a_sigkilled_supervisor(tmp_path):
     script = textwrap.dedent(f"""
         import sys, time
-        from bot.supervisor import Child, Supervisor
+        from bot.ops.supervisor import Child, Supervisor
         s = Supervisor([Child("a", {SLEEPER!r}), Child("b", {FORKER!r})])
         s.start()
         time.sleep(1)

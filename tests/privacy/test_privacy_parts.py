@@ -13,9 +13,9 @@ import sys
 import pytest
 import structlog
 
-from bot import erasure, log_privacy
-from bot.private_files import private_data_dir
-from bot.rasa_run import rasa_argv
+from bot.privacy import erasure, log_filter
+from bot.privacy.private_files import private_data_dir
+from bot.rasa_ext.run import rasa_argv
 
 MARKER = "LOGLEAK-ZQ-4471"
 
@@ -32,7 +32,7 @@ def leaky_error():
 
 
 def test_exception_text_and_locals_never_reach_a_log_record(capfd):
-    log_privacy.install()
+    log_filter.install()
     logger = logging.getLogger("rasa.core.processor")
     handler = logging.StreamHandler(sys.stderr)
     logger.addHandler(handler)
@@ -54,20 +54,20 @@ def test_exception_text_and_locals_never_reach_a_log_record(capfd):
 
 
 def test_structlog_events_lose_text_keys_and_tracebacks():
-    log_privacy.install()
+    log_filter.install()
     procs = structlog.get_config()["processors"]
-    assert log_privacy.structlog_scrub in procs
+    assert log_filter.structlog_scrub in procs
     assert structlog.processors.dict_tracebacks not in procs
     try:
         raise leaky_error()
     except RuntimeError as e:
-        event = log_privacy.structlog_scrub(None, "error", {"event": "x", "user_text": MARKER,
+        event = log_filter.structlog_scrub(None, "error", {"event": "x", "user_text": MARKER,
                                                             "parse_data_text": MARKER, "exc_info": e})
     assert MARKER not in repr(event) and event["exception"].startswith("RuntimeError <- ClientResponseError")
 
 
 def test_action_server_error_body_has_no_tracker():
-    from bot.action_server import safe_exception_handler
+    from bot.rasa_ext.action_server import safe_exception_handler
     reply = asyncio.run(safe_exception_handler(None, leaky_error()))
     assert reply.status == 500 and json.loads(reply.body) == {"error": "action failed"}
 
@@ -149,7 +149,7 @@ def test_ambiguous_reference_asks_for_the_full_id(tmp_path):
 
 
 def test_tracker_store_drops_erased_conversations_from_its_cache(tmp_path):
-    from bot.tracker_store import CachedSQLTrackerStore
+    from bot.rasa_ext.stores.sqlite_tracker import CachedSQLTrackerStore
     db = tmp_path / "tracker.db"
     store = CachedSQLTrackerStore(dialect="sqlite", db=str(db))
     store._cache["gone"] = (1, [])
@@ -164,10 +164,10 @@ def test_lock_store_uses_its_configured_path(tmp_path, monkeypatch):
     # M4: Rasa builds custom lock stores as cls(endpoint_config=...), and `db` was ignored
     from rasa.core.lock_store import LockStore
     from rasa.utils.endpoints import EndpointConfig
-    store = LockStore.create(EndpointConfig(type="bot.lock_store.SQLiteLockStore", db=str(tmp_path / "x" / "l.db")))
+    store = LockStore.create(EndpointConfig(type="bot.rasa_ext.stores.sqlite_locks.SQLiteLockStore", db=str(tmp_path / "x" / "l.db")))
     assert store.path == str(tmp_path / "x" / "l.db") and (tmp_path / "x" / "l.db").exists()
     monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "data"))
-    store = LockStore.create(EndpointConfig(type="bot.lock_store.SQLiteLockStore"))
+    store = LockStore.create(EndpointConfig(type="bot.rasa_ext.stores.sqlite_locks.SQLiteLockStore"))
     assert store.path == str(tmp_path / "data" / "locks.db")
 
 
@@ -187,20 +187,21 @@ def test_data_dir_is_private(tmp_path):
 
 
 def test_api_token_goes_to_rasa_in_process_not_on_the_command_line():
-    from bot.serve import commands
+    from bot.ops.serve import commands
     os.environ["RASA_TOKEN"] = "tok-" + MARKER
     try:
         cmds = commands(5005, 5055, 8080, "127.0.0.1", web=True)
     finally:
         del os.environ["RASA_TOKEN"]
     assert not any(MARKER in part for cmd in cmds.values() for part in cmd)
-    assert cmds["actions"][2] == "bot.action_server" and cmds["rasa"][2] == "bot.rasa_run"
-    assert rasa_argv(["--port", "1"], "t")[-3:] == ["--enable-api", "--auth-token", "t"]
-    assert "--enable-api" not in rasa_argv(["--port", "1"], None)
+    assert cmds["actions"][2] == "bot.rasa_ext.action_server" and cmds["rasa"][2] == "bot.rasa_ext.run"
+    assert rasa_argv(["run", "--port", "1"], "t")[-3:] == ["--enable-api", "--auth-token", "t"]
+    assert "--enable-api" not in rasa_argv(["run", "--port", "1"], None)
+    assert rasa_argv(["test", "core"], "t") == ["rasa", "test", "core"]  # the token is for `run` only
 
 
 def test_audit_flags_an_affected_pin_without_a_mitigation():
-    from bot.audit import ADVISORIES, check, pins
+    from bot.ops.audit import ADVISORIES, check, pins
     from bot.content import load_yaml
     lines, problems = check(load_yaml(ADVISORIES)["advisories"], pins())
     assert problems == [] and any(line.startswith("AFFECTED  skops 0.9.0") for line in lines)

@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from bot.retention import DAY, forget_old
+from bot.privacy.retention import DAY, forget_old
 from bot.settings import Settings, SettingsError
 
 NOW = 1_800_000_000.0

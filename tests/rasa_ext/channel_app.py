@@ -1,6 +1,6 @@
-"""The REST channel (bot/channel.py) on Sanic with a stand-in for Rasa's agent, for fast HTTP tests.
+"""The REST channel (bot/rasa_ext/channels/rest.py) on Sanic with a stand-in for Rasa's agent, for fast HTTP tests.
 
-    python -m tests.channel_app PORT DATA_DIR
+    python -m tests.rasa_ext.channel_app PORT DATA_DIR
 
 The stand-in answers every message with "ok:<length of the text it was given>" and stores nothing
 but what the channel asks it to (the SQLite tracker and lock files of DATA_DIR, for erasure).
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from rasa.core.channels.channel import register
 from sanic import Sanic
 
-from bot.channel import GuardedRestInput
-from bot.lock_store import SQLiteLockStore
+from bot.rasa_ext.channels.rest import GuardedRestInput
+from bot.rasa_ext.stores.sqlite_locks import SQLiteLockStore
 
 
 class FakeAgent:

@@ -15,7 +15,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import PROJECT_ROOT
-from bot.analytics.broker import AnalyticsBroker
+from bot.rasa_ext.analytics_broker import AnalyticsBroker
 
 MARKER = "Zebedee Quixote"
 
@@ -23,7 +23,7 @@ MARKER = "Zebedee Quixote"
 def test_endpoints_yml_configures_the_broker(monkeypatch, tmp_path):
     monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path))
     endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))
-    assert endpoints.event_broker.type == "bot.analytics.broker.AnalyticsBroker"
+    assert endpoints.event_broker.type == "bot.rasa_ext.analytics_broker.AnalyticsBroker"
     assert endpoints.event_broker.kwargs["db"] == f"{tmp_path}/analytics.db"
     broker = asyncio.run(EventBroker.create(endpoints.event_broker))
     assert isinstance(broker, AnalyticsBroker) and broker.is_ready()
@@ -89,9 +89,9 @@ def test_publish_is_cheap():
 
 
 def test_the_cached_tracker_store_publishes_each_new_event_once(tmp_path):
-    """bot/tracker_store.py publishes the events past the cached count instead of Rasa's re-read:
+    """bot/rasa_ext/stores/sqlite_tracker.py publishes the events past the cached count instead of Rasa's re-read:
     every turn must still reach the broker exactly once, across saves and a fresh store."""
-    from bot.tracker_store import CachedSQLTrackerStore
+    from bot.rasa_ext.stores.sqlite_tracker import CachedSQLTrackerStore
 
     async def run():
         broker = AnalyticsBroker(db=tmp_path / "analytics.db", keep_days=30)

@@ -5,7 +5,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.fast_logistic_regression import FastLogisticRegressionClassifier
+from bot.rasa_ext.components.fast_logistic_regression import FastLogisticRegressionClassifier
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 
 

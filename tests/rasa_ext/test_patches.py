@@ -1,11 +1,17 @@
-"""The cached validator accepts and rejects exactly what Rasa's own check does."""
-import time
+"""The Rasa patches (bot/rasa_ext/patches/): each gives Rasa's own results; they are applied by one
+call, once, on Rasa 3.6.21 only, and NETBOT_RASA_PATCHES=off leaves Rasa as shipped."""
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-import bot.rasa_speedups as speedups
+from bot.rasa_ext import patches
+from bot.rasa_ext.patches import action_validation, event_types, http_session
+
+
+@pytest.fixture(scope="module", autouse=True)
+def applied():
+    patches.apply()
 
 GOOD = {"events": [{"event": "slot", "name": "subject", "value": "chd", "timestamp": None}],
         "responses": [{"text": "hello"}]}
@@ -14,12 +20,12 @@ BAD = {"events": [{"no_event_key": 1}], "responses": "not a list"}
 
 def test_same_verdicts_as_rasa():
     action = RemoteAction("action_answer", None)
-    assert speedups._validate_action_result(action, GOOD) is True
-    assert speedups._original(action, GOOD) is True
+    assert action_validation._validate_action_result(action, GOOD) is True
+    assert action_validation._original(action, GOOD) is True
     with pytest.raises(jsonschema.ValidationError):
-        speedups._original(action, BAD)
+        action_validation._original(action, BAD)
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
-        speedups._validate_action_result(action, BAD)
+        action_validation._validate_action_result(action, BAD)
 
 
 @pytest.mark.parametrize("result", [
@@ -36,14 +42,14 @@ def test_same_verdicts_as_rasa():
 def test_fast_path_agrees_with_rasa(result):
     action = RemoteAction("action_answer", None)
     try:
-        expected = speedups._original(action, result)
+        expected = action_validation._original(action, result)
     except jsonschema.ValidationError:
         expected = False
-    assert speedups._fast_ok(result) == expected
+    assert action_validation._fast_ok(result) == expected
 
 
 def test_applied_to_rasa():
-    assert RemoteAction._validate_action_result is speedups._validate_action_result
+    assert RemoteAction._validate_action_result is action_validation._validate_action_result
 
 
 def test_event_classes_are_the_ones_rasa_finds():
@@ -52,15 +58,15 @@ def test_event_classes_are_the_ones_rasa_finds():
     from rasa.shared.core.events import Event
     from rasa.shared.utils.common import all_subclasses
 
-    assert Event.resolve_by_type is speedups._resolve_by_type
+    assert Event.resolve_by_type is event_types._resolve_by_type
     for cls in all_subclasses(Event):
         for _ in range(2):   # the second time from memory
-            assert Event.resolve_by_type(cls.type_name) is speedups._original_resolve(cls.type_name)
+            assert Event.resolve_by_type(cls.type_name) is event_types._original_resolve(cls.type_name)
     sentinel = type("Sentinel", (), {})
     assert Event.resolve_by_type("no_such_event", sentinel) is sentinel
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
-    assert "no_such_event" not in speedups._event_classes
+    assert "no_such_event" not in event_types._event_classes
     events = [{"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}},
               {"event": "slot", "name": "subject", "value": "chd"}, {"event": "action", "name": "x"}]
     assert [type(Event.from_parameters(e)).__name__ for e in events] == ["UserUttered", "SlotSet", "ActionExecuted"]
@@ -92,13 +98,13 @@ def test_action_server_calls_reuse_one_connection():
             two = await endpoint.request(json={"n": 2}, method="post")
             assert (one["echo"], two["echo"]) == (1, 2)
             assert one["conn"] == two["conn"]          # the same client port: the same connection
-            await asyncio.sleep(speedups.KEEPALIVE_S + 0.5)
+            await asyncio.sleep(http_session.KEEPALIVE_S + 0.5)
             three = await endpoint.request(json={"n": 3}, method="post")
             assert three["echo"] == 3
         finally:
-            for session, _loop in list(speedups._sessions.values()):
+            for session, _loop in list(http_session._sessions.values()):
                 await session.close()
-            speedups._sessions.clear()
+            http_session._sessions.clear()
             await runner.cleanup()
 
     asyncio.run(main())

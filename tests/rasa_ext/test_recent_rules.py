@@ -1,5 +1,4 @@
 """The rule policy's shortcut sees the same recent states as Rasa's full computation."""
-from pathlib import Path
 
 import yaml
 from rasa.shared.core.domain import Domain
@@ -7,7 +6,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import PROJECT_ROOT
-from bot.policies.recent_rules import KEEP_TURNS, recent
+from bot.rasa_ext.policies.recent_rules import KEEP_TURNS, recent
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from bot.channel import MAX_CHARS, GuardedRestInput, check_body
+from bot.rasa_ext.channels.rest import MAX_CHARS, GuardedRestInput, check_body
 
 
 @pytest.mark.parametrize("raw,reason", [

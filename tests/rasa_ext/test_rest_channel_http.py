@@ -1,4 +1,4 @@
-"""The REST channel over HTTP with a stand-in agent (tests/channel_app.py): limits, rate limits,
+"""The REST channel over HTTP with a stand-in agent (tests/rasa_ext/channel_app.py): limits, rate limits,
 metadata, masking and erasure (docs/security.md H1, H2, H4, L2, L3, M1, M8)."""
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class ChannelServer:
             env["NETBOT_SETTINGS"] = str(self.dir / "settings.yml")
         self.port = free_port()
         self.log_path = self.dir / "server.log"
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.channel_app", str(self.port), str(self.dir)],
+        self.proc = subprocess.Popen([sys.executable, "-m", "tests.rasa_ext.channel_app", str(self.port), str(self.dir)],
                                      cwd=PROJECT_ROOT, env=env, stdout=open(self.log_path, "w"),
                                      stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
@@ -249,7 +249,7 @@ def test_flood_from_one_address_leaves_other_conversations_fast():
 
 def test_the_forwarded_address_is_trusted_only_from_this_machine():
     from types import SimpleNamespace
-    from bot.channel import client_address
+    from bot.rasa_ext.channels.rest import client_address
     req = lambda ip, fwd=None: SimpleNamespace(ip=ip, headers={"X-Real-IP": fwd} if fwd else {})  # noqa: E731
     assert client_address(req("127.0.0.1", "203.0.113.7"), "X-Real-IP") == "203.0.113.7"
     assert client_address(req("127.0.0.1"), "X-Real-IP") is None

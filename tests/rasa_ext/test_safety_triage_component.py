@@ -1,7 +1,7 @@
 """How the triage verdict overrides the classifier (pure decision function)."""
 import pytest
 
-from bot.nlu.safety_triage import DEMOTE, decide, demoted_ranking
+from bot.rasa_ext.components.safety_triage import DEMOTE, decide, demoted_ranking
 
 
 @pytest.mark.parametrize("disposition,negated,predicted,forced", [
@@ -53,7 +53,7 @@ def test_classifier_only_emergency_the_patient_downplays_is_demoted():
 
 
 def test_downplay_words_are_read_from_the_content():
-    from bot.triage import Triage
+    from bot.safety.triage import Triage
     t = Triage.from_content()
     assert t.downplayed("had a dull ache under my ribs on and off, nothing severe")
     assert t.downplayed("Its NOT serious but my ankles are puffy")
@@ -63,7 +63,7 @@ def test_downplay_words_are_read_from_the_content():
 def test_everyday_reassurance_downplays_a_classifier_only_emergency():
     # these two flipped to a classifier-only 999 on one retrain; the patient's own words say
     # it is not urgent, and the symptom reply still says when to call 999
-    from bot.triage import Triage
+    from bot.safety.triage import Triage
     t = Triage.from_content()
     for text in ["Since my liver embolisation two weeks ago I've felt wiped out and I'm sleeping a lot. "
                  "No pain now and eating ok.",

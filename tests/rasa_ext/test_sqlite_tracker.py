@@ -2,13 +2,12 @@
 worker process writes to the same conversation."""
 import asyncio
 
-import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 
-from bot.lock_store import SQLiteLockStore
-from bot.tracker_store import CachedSQLTrackerStore
+from bot.rasa_ext.stores.sqlite_locks import SQLiteLockStore
+from bot.rasa_ext.stores.sqlite_tracker import CachedSQLTrackerStore
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"

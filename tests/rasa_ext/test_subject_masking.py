@@ -5,11 +5,11 @@ subject extractor was registered as an entity extractor alone, training examples
 subject words while every live message had them replaced by a placeholder the classifier had
 never seen. These tests read the graph Rasa builds from config.yml.
 """
-from pathlib import Path
 
 import pytest
+from bot.paths import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -17,11 +17,11 @@ def schemas():
     from rasa.engine.recipes.recipe import Recipe
     from rasa.shared.data import TrainingType
     from rasa.shared.utils.io import read_yaml_file
-    import bot.nlu.subject_extractor  # noqa: F401  (registers the components)
-    import bot.nlu.fast_logistic_regression  # noqa: F401
-    import bot.nlu.intent_guard_component  # noqa: F401
-    import bot.nlu.safety_triage  # noqa: F401
-    import bot.policies.recent_rules  # noqa: F401
+    import bot.rasa_ext.components.subject_extractor  # noqa: F401  (registers the components)
+    import bot.rasa_ext.components.fast_logistic_regression  # noqa: F401
+    import bot.rasa_ext.components.intent_guard  # noqa: F401
+    import bot.rasa_ext.components.safety_triage  # noqa: F401
+    import bot.rasa_ext.policies.recent_rules  # noqa: F401
     config = read_yaml_file(ROOT / "config.yml")
     recipe = Recipe.recipe_for_name(config.get("recipe"))
     return recipe.graph_config_for_recipe(config, {}, training_type=TrainingType.NLU)

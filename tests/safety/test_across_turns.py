@@ -1,8 +1,8 @@
-"""Safety read across turns (bot/policies/context_safety.py), without Rasa."""
+"""Safety read across turns (bot/safety/across_turns.py), without Rasa."""
 import pytest
 
-from bot.policies.context_safety import UserTurn, escalation
-from bot.triage import shared_triage
+from bot.safety.across_turns import UserTurn, escalation
+from bot.safety.triage import shared_triage
 
 
 @pytest.fixture(scope="module")

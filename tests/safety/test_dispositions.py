@@ -14,16 +14,17 @@ import pytest
 import yaml
 
 from bot import content
-from bot.dispositions import ORDER, DispositionTable, Finding
-from bot.nlu.safety_triage import DISPOSITION_INTENT
-from bot.responses import Replies
+from bot.safety.dispositions import ORDER, DispositionTable, Finding
+from bot.rasa_ext.components.safety_triage import DISPOSITION_INTENT
+from bot.answers.replies import Replies
 from bot.settings import Settings
-from bot.triage import Triage
+from bot.safety.triage import Triage
+from bot.paths import PROJECT_ROOT
 
 TABLE = DispositionTable(content.dispositions())
 EXAMPLES = [(r.name, r.disposition, m) for r in TABLE.rules for m in r.examples]
 COUNTER = [(r.name, r.disposition, m) for r in TABLE.rules for m in r.counter_examples]
-CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "triage_corpus.yml").read_text(encoding="utf-8"))
+CORPUS = yaml.safe_load((PROJECT_ROOT / "tests" / "data" / "triage_corpus.yml").read_text(encoding="utf-8"))
 RED_FLAGS = [(d, m) for d in ORDER for ms in CORPUS[d].values() for m in ms]
 EMERGENCY_WORDS = re.compile(r"emergency|999|911|\b112\b|\b000\b|A&E|ambulance", re.I)
 

@@ -1,6 +1,6 @@
 """docs/safety-report.md is what `make safety-report` writes now, and every example passes."""
-from bot.safety_report import OUT, render
-from bot.triage import shared_triage
+from bot.safety.report import OUT, render
+from bot.safety.triage import shared_triage
 
 
 def test_the_committed_report_is_current():

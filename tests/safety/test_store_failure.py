@@ -1,9 +1,9 @@
 """With the conversation stores down, the channel's own reply still puts safety first."""
 import pytest
 
-from bot.responses import Replies
-from bot.store_safety import TrackerUnavailable, TurnNotSaved, after_reply, fallback_reply
-from bot.triage import Triage
+from bot.answers.replies import Replies
+from bot.safety.store_failure import TrackerUnavailable, TurnNotSaved, after_reply, fallback_reply
+from bot.safety.triage import Triage
 
 
 @pytest.fixture(scope="module")

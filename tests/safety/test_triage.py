@@ -1,23 +1,23 @@
-"""Safety triage (bot/triage.py + content/triage.yml + content/dispositions.yml) against the
-labelled corpus, by disposition. What the patient then sees first is tests/test_dispositions.py.
+"""Safety triage (bot/safety/triage.py + content/triage.yml + content/dispositions.yml) against the
+labelled corpus, by disposition. What the patient then sees first is tests/safety/test_dispositions.py.
 
-Run `pytest tests/test_triage.py -q`: the last test prints the detection figures even without -s.
+Run `pytest tests/safety/test_triage.py -q`: the last test prints the detection figures even without -s.
 """
 from __future__ import annotations
 
 import dataclasses
 import statistics
 import time
-from pathlib import Path
 
 import pytest
 import yaml
 
 from bot import content
-from bot.triage import Triage, Verdict
+from bot.safety.triage import Triage, Verdict
+from bot.paths import PROJECT_ROOT
 
-CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "triage_corpus.yml").read_text(encoding="utf-8"))
-CONTENT = Path(content.__file__).resolve().parent.parent / "content"
+CORPUS = yaml.safe_load((PROJECT_ROOT / "tests" / "data" / "triage_corpus.yml").read_text(encoding="utf-8"))
+CONTENT = content.CONTENT_DIR
 RED_FLAGS = [(d, cat, m) for d in ("emergency", "crisis", "urgent", "soon") for cat, ms in CORPUS[d].items()
              for m in ms]
 URGENT = [x for x in RED_FLAGS if x[0] in ("emergency", "crisis")]

@@ -8,14 +8,14 @@ reports may be recognised by the classifier too; only emergencies carry this rul
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.triage import Triage
+from bot.safety.triage import Triage
+from bot.paths import PROJECT_ROOT
 
-PROBES = Path(__file__).parent / "e2e" / "probe_cases.yml"
+PROBES = PROJECT_ROOT / "tests" / "e2e" / "probe_cases.yml"
 CASES = yaml.safe_load(PROBES.read_text(encoding="utf-8"))["cases"]
 EMERGENCIES = [(c["id"], c.get("turns") or [c["text"]]) for c in CASES if c["kind"] == "emergency"]
 # a crisis said together with an act or a plan is an emergency: 999 first is right for both
@@ -34,7 +34,7 @@ def test_the_probe_set_has_emergencies():
 
 @pytest.fixture(scope="module")
 def language():
-    from bot.language import OtherLanguage
+    from bot.understanding.language import OtherLanguage
     return OtherLanguage()
 
 
@@ -42,7 +42,7 @@ def language():
 def test_probe_safety_case_gets_its_disposition_from_the_phrase_triage(triage, language, case_id, kind, turns):
     # in a conversation, the signal is in one of the turns (usually the last). A message
     # partly in another language may hide its red flag from the English phrases: the channel
-    # then puts "If this is an emergency ... call 999 now" first (bot/language.py), which
+    # then puts "If this is an emergency ... call 999 now" first (bot/understanding/language.py), which
     # depends on neither the classifier nor the action server either.
     assert any(triage.check(t).disposition in WANT[kind] or language.detect(t) for t in turns), turns
 

@@ -7,14 +7,14 @@ dispositions.yml), and no other example may be sent to 999 or the crisis reply.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.triage import Triage
+from bot.safety.triage import Triage
+from bot.paths import PROJECT_ROOT
 
-NLU = Path(__file__).resolve().parent.parent / "data" / "nlu"
+NLU = PROJECT_ROOT / "data" / "nlu"
 # intent -> dispositions its examples may get (a thought said with an act or a plan is an emergency)
 LEVEL = {"emergency": {"emergency"}, "emergency_crisis": {"crisis", "emergency"}, "urgent_symptom": {"urgent"},
          "report_symptom": {"soon"}}

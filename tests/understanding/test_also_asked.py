@@ -1,7 +1,7 @@
 """Which question, asked alongside a symptom, the bot answers after the symptom reply."""
 import pytest
 
-from bot.also_asked import AlsoAsked, question_part
+from bot.understanding.also_asked import AlsoAsked, question_part
 
 
 @pytest.fixture(scope="module")

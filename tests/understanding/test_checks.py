@@ -1,11 +1,11 @@
-"""Yes/no and either/or verdicts from reviewed data (content/checks.yml, bot/checks.py)."""
+"""Yes/no and either/or verdicts from reviewed data (content/checks.yml, bot/understanding/checks.py)."""
 import re
 
 import pytest
 
-from bot.checks import Checks, spec
-from bot.readability import fk_grade
-from tests.test_content import (controlled_terms, glossary_groups, ngrams, passages, source_text,  # noqa: F401 (fixtures)
+from bot.understanding.checks import Checks, spec
+from bot.content.readability import fk_grade
+from tests.content.test_content import (controlled_terms, glossary_groups, ngrams, passages, source_text,  # noqa: F401 (fixtures)
                                 ungrounded, words)
 
 VERDICTS = {"yes", "no", "sometimes", "not_always", "often_not", "not_said"}
@@ -27,7 +27,7 @@ def test_every_check_is_keyed_by_a_real_answer_and_has_a_known_verdict(kb):
             assert not re.match(r"(yes|no)\b", item["says"], re.I), "the verdict word comes from `verdicts`"
 
 
-def test_what_a_check_says_is_grounded_in_its_answers_passages_and_plain(kb, passages, source_text):
+def test_what_a_check_says_is_grounded_in_its_answers_passages_and_plain(kb, passages, source_text):  # noqa: F811 (fixtures)
     """The same checks as the answers: terms and numbers backed by the cited passages, no
     long runs copied from the source, reading grade 6 or lower."""
     terms, groups, src = controlled_terms(), glossary_groups(), ngrams(words(source_text))

@@ -1,9 +1,9 @@
-"""A message partly in another language gets a safety net first (bot/language.py, bot/channel.py)."""
+"""A message partly in another language gets a safety net first (bot/understanding/language.py, bot/rasa_ext/channels/rest.py)."""
 import pytest
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.language import OtherLanguage
+from bot.understanding.language import OtherLanguage
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_no_english_probe_message_is_taken_for_another_language(lang):
 
 
 def test_the_channel_puts_the_safety_net_first():
-    from bot.channel import GuardedRestInput
+    from bot.rasa_ext.channels.rest import GuardedRestInput
     ch = GuardedRestInput()
     reply = [{"text": "Sorry, I can only help with questions about NET treatment."}]
     out = ch.with_safety_net("Mama nie może oddychać i ma sine usta", reply)

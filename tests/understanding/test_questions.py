@@ -1,7 +1,7 @@
-"""Several questions in one message, and yes/no or either/or questions (bot/questions.py)."""
+"""Several questions in one message, and yes/no or either/or questions (bot/understanding/questions.py)."""
 import pytest
 
-from bot.questions import either_or, elliptical, split, yes_no
+from bot.understanding.questions import either_or, elliptical, split, yes_no
 
 
 def texts(message):

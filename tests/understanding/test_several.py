@@ -1,14 +1,14 @@
-"""Several questions in one message (bot/nlu/question_parts.py finds them, bot/several.py plans
-the answers, bot/reply.py composes them)."""
+"""Several questions in one message (bot/rasa_ext/components/question_parts.py finds them, bot/understanding/several.py plans
+the answers, bot/answers/composer.py composes them)."""
 import pytest
 
 from actions.answer import ActionAnswer
 from actions.services import checks, composer, guard
 from bot import content
-from bot.nlp import load_pipeline
-from bot.nlu.question_parts import question_parts
-from bot.several import MAX_ANSWERS, plan
-from bot.subjects import SubjectResolver
+from bot.content.spacy_pipeline import load_pipeline
+from bot.rasa_ext.components.question_parts import question_parts
+from bot.understanding.several import MAX_ANSWERS, plan
+from bot.understanding.subjects import SubjectResolver
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
 """Brand names, misspellings, UK/US spelling and plurals map to one canonical subject."""
 import pytest
 
-from bot.nlp import build_pipeline
-from bot.subjects import SubjectResolver
+from bot.content.spacy_pipeline import build_pipeline
+from bot.understanding.subjects import SubjectResolver
+from bot.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +107,7 @@ def test_covered_questions_name_no_uncovered_topic(resolve, text):
 def test_no_training_question_the_source_answers_names_an_uncovered_topic(resolve):
     """Every example of an answerable intent, checked against the uncovered lists."""
     import yaml
-    from pathlib import Path
-    nlu = Path(__file__).resolve().parent.parent / "data" / "nlu" / "questions.yml"
+    nlu = PROJECT_ROOT / "data" / "nlu" / "questions.yml"
     hits = []
     for block in yaml.safe_load(nlu.read_text(encoding="utf-8"))["nlu"]:
         if block.get("intent", "").startswith("ask_"):
@@ -122,7 +122,7 @@ def test_every_masked_subject_has_a_kind():
     """The classifier sees the kind in place of the name; a missing kind would fall back to a
     generic placeholder that no training example of that shape uses."""
     from bot import content
-    from bot.nlu.subject_extractor import placeholder
+    from bot.rasa_ext.components.subject_extractor import placeholder
     kinds = {"condition", "drug", "procedure", "test", "concept"}
     for sid, s in content.subjects()["subjects"].items():
         if s.get("mask") is not False and s.get("covered", True):
@@ -137,7 +137,7 @@ def test_extractor_gives_a_span_for_a_parent_chosen_for_two_children():
     from rasa.nlu.constants import SPACY_DOCS
     from rasa.shared.nlu.constants import ENTITIES, TEXT
     from rasa.shared.nlu.training_data.message import Message
-    from bot.nlu.subject_extractor import SubjectExtractor
+    from bot.rasa_ext.components.subject_extractor import SubjectExtractor
     text = "difference between somatuline and sandostatin"
     msg = Message(data={TEXT: text})
     msg.set(SPACY_DOCS[TEXT], build_pipeline()(text))
@@ -155,7 +155,7 @@ def test_extractor_gives_a_span_for_a_parent_chosen_for_two_children():
     ("My mum is on lanreotide. How is treatment chosen?", "lanreotide", "lanreotide"),
 ])
 def test_a_specific_subject_in_the_question_comes_first(text, whole, asked):
-    from bot.nlu.subject_extractor import question_start
+    from bot.rasa_ext.components.subject_extractor import question_start
     nlp, r = build_pipeline(), SubjectResolver()
     doc = nlp(text.lower())
     assert r.resolve(doc).subject == whole

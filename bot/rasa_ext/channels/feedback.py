@@ -1,7 +1,7 @@
 """The widget's feedback endpoint, on the bot's own origin: /webhooks/feedback/...
 
 A Rasa input channel (credentials.yml) used only for its routes, so the chat channel
-(bot/channel.py) is untouched and the widget posts to the same server it already talks to,
+(bot/rasa_ext/channels/rest.py) is untouched and the widget posts to the same server it already talks to,
 under the same CORS rules:
   POST /webhooks/feedback/helpful   {sender, id, answer_id, helpful: true|false}
   POST /webhooks/feedback/reason    {sender, id, reason}        (after a "No", once)
@@ -31,7 +31,7 @@ from bot.analytics.known import known, reasons, triggers
 from bot.analytics.redact import MAX_CHARS, redact
 from bot.analytics.store import AnalyticsStore, default_path, stamp
 from bot.analytics.vocabulary import vocabulary
-from bot.request_checks import SENDER
+from bot.intake.request_checks import SENDER
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -4,22 +4,22 @@ Safe for a public hospital website (docs/security.md, docs/privacy.md):
 - Bounded input: the body is capped before it is parsed (limits.max_body_bytes: HTTP 413), only
   `Content-Type: application/json` is accepted (415), not JSON, deep JSON, not an object, or a
   missing/odd sender id get a 400 with a short reason; only known `metadata` keys are kept; a
-  `/intent{...}` payload passes only if it is one of the bot's own buttons (bot/request_checks.py).
+  `/intent{...}` payload passes only if it is one of the bot's own buttons (bot/intake/request_checks.py).
 - Empty message: a polite prompt. Over-long message: the safety triage reads its start and end,
   so an emergency gets the emergency reply; otherwise a polite "please send a shorter question".
   Neither stores a conversation turn.
-- Rate limits per client address and per conversation (bot/rate_limit.py): HTTP 429 with a
+- Rate limits per client address and per conversation (bot/intake/rate_limit.py): HTTP 429 with a
   friendly reply that the widget shows; a limited message with a red flag still gets the
   emergency reply first (HTTP 200).
 - Identifiers (NHS number, phone, email, postcode, dates) are masked before the message reaches
-  Rasa and its store (bot/redact.py); the triage reads the raw text first, in memory.
+  Rasa and its store (bot/privacy/redact.py); the triage reads the raw text first, in memory.
 - A message partly in another language: the reply starts with "Emergency? Call 999 now. I can
-  only read English." (bot/language.py), unless it already starts with 999.
+  only read English." (bot/understanding/language.py), unless it already starts with 999.
 - Nothing answered (the conversation stores are down, or the handling failed): the safety
-  triage's reply first, then "cannot look that up" (bot/store_safety.py).
-- POST /webhooks/rest/forget {"sender": ...} erases the conversation (bot/erasure.py): the
+  triage's reply first, then "cannot look that up" (bot/safety/store_failure.py).
+- POST /webhooks/rest/forget {"sender": ...} erases the conversation (bot/privacy/erasure.py): the
   widget's "Clear conversation" calls it before it forgets the id.
-- No patient text is ever logged (bot/log_privacy.py is installed on import, in Rasa's process).
+- No patient text is ever logged (bot/privacy/log_filter.py is installed on import, in Rasa's process).
 """
 from __future__ import annotations
 
@@ -36,19 +36,18 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-import bot.rasa_speedups  # noqa: F401  (applied on import; see module)
-import bot.rasa_timeouts  # noqa: F401  (action timeout that nests; applied on import)
-from bot import erasure, log_privacy
-from bot.language import OtherLanguage
-from bot.limits import Limits
-from bot.rate_limit import RateLimiter, TurnCounter
-from bot.redact import redact
-from bot.request_checks import Payloads, check_body, clean_metadata, is_json_content_type, topic_ids
-from bot.responses import Replies
-from bot.store_safety import after_reply, fallback_reply
-from bot.triage import shared_triage
+from bot.privacy import erasure, log_filter
+from bot.rasa_ext import patches
+from bot.understanding.language import OtherLanguage
+from bot.intake.limits import Limits
+from bot.intake.rate_limit import RateLimiter, TurnCounter
+from bot.privacy.redact import redact
+from bot.intake.request_checks import Payloads, check_body, clean_metadata, is_json_content_type, topic_ids
+from bot.answers.replies import Replies
+from bot.safety.store_failure import after_reply, fallback_reply
+from bot.safety.triage import shared_triage
 
-log_privacy.install()
+log_filter.install()
 logger = logging.getLogger(__name__)
 LIMITS = Limits.from_settings()
 MAX_CHARS = LIMITS.max_message_chars  # a patient's question fits easily; longer is pasted text or abuse
@@ -81,6 +80,7 @@ class GuardedRestInput(RestInput):
         return "rest"
 
     def __init__(self) -> None:
+        patches.apply()  # done already by bot.rasa_ext.run; again for a Rasa started another way
         self.replies = Replies()
         self.triage = shared_triage()
         self.language = OtherLanguage()
@@ -154,7 +154,7 @@ class GuardedRestInput(RestInput):
             app.config.REQUEST_MAX_SIZE = API_BODY_BYTES if api_on else self.limits.max_body_bytes
             for key, value in SERVER_TIMEOUTS.items():
                 setattr(app.config, key, value)
-            log_privacy.install()  # again, in case logging was configured after the import
+            log_filter.install()  # again, in case logging was configured after the import
 
         @bp.route("/", methods=["GET"])
         async def health(request: Request):
@@ -226,7 +226,7 @@ class GuardedRestInput(RestInput):
         return bp
 
     async def erase(self, agent, sender: str) -> None:
-        """Delete the conversation everywhere (bot/erasure.py), holding its lock so no turn of
+        """Delete the conversation everywhere (bot/privacy/erasure.py), holding its lock so no turn of
         it runs meanwhile, then drop this worker's cached copy and the lock row."""
         store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
         db = sqlite_path(store)

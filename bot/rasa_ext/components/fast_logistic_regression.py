@@ -3,7 +3,7 @@
 Rasa combines each message's sentence features (one block per featurizer) through deep
 copies and scipy's `hstack`, sparse blocks first, then dense ones: about a third
 of the NLU time per message here. Each block is a single row, so the row can be laid out
-directly: same numbers, same column order, same model, same predictions (tests/test_fast_lr.py).
+directly: same numbers, same column order, same model, same predictions (tests/rasa_ext/test_fast_lr.py).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rasa component wrapping bot.intent_guard.IntentGuard (runs after the classifier)."""
+"""Rasa component wrapping bot.understanding.intent_guard.IntentGuard (runs after the classifier)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -11,7 +11,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intent_guard import IntentGuard
+from bot.understanding.intent_guard import IntentGuard
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -2,7 +2,7 @@
 
 "what is octreotide and how common is carcinoid heart disease?" asks two things; the
 classifier reads the whole message as one. This records where each question is and what it
-is about (bot/questions.py splits, bot/subjects.py resolves each part), as `questions` in the
+is about (bot/understanding/questions.py splits, bot/understanding/subjects.py resolves each part), as `questions` in the
 parse data, so the answer action can answer each one (nothing for a message of one question),
 and every subject named, as `named_subjects`. It changes no intent and no entity.
 """
@@ -18,9 +18,9 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlp import SUBJECT
-from bot.questions import split
-from bot.subjects import SubjectResolver
+from bot.content.spacy_pipeline import SUBJECT
+from bot.understanding.questions import split
+from bot.understanding.subjects import SubjectResolver
 
 QUESTIONS = "questions"
 NAMED = "named_subjects"

@@ -17,11 +17,11 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intent_guard import QUESTION, IntentGuard
-from bot.triage import shared_triage
+from bot.understanding.intent_guard import QUESTION, IntentGuard
+from bot.safety.triage import shared_triage
 
 # disposition -> intent the rules answer (the table in content/dispositions.yml names them too;
-# tests/test_dispositions.py checks the two agree)
+# tests/safety/test_dispositions.py checks the two agree)
 DISPOSITION_INTENT = {"emergency": "emergency", "crisis": "emergency_crisis", "urgent": "urgent_symptom",
                       "soon": "report_symptom"}
 EMERGENCY_INTENTS = {"emergency", "emergency_crisis"}
@@ -53,7 +53,7 @@ def decide(disposition: str, negated: bool, predicted: str | None, confidence: f
     """The intent to force, DEMOTE (use the next-best non-emergency intent), or None to keep
     the classifier's. `info_question`: a question that names a covered subject ("is there any
     point having lanreotide if..."). `context`: the triage read its emergency phrase as past or
-    hypothetical (bot/triage.py). `cue`: the kind of question its cue words show, if any
+    hypothetical (bot/safety/triage.py). `cue`: the kind of question its cue words show, if any
     (content/aspects.yml). Pure, for tests."""
     if disposition == "soon" and context and info_question:
         # backstory, then a question: "when I collapsed last year they found my NET in the

@@ -20,9 +20,9 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intent_guard import questions_last_first
-from bot.nlp import UNCOVERED
-from bot.subjects import SubjectResolver
+from bot.understanding.intent_guard import questions_last_first
+from bot.content.spacy_pipeline import UNCOVERED
+from bot.understanding.subjects import SubjectResolver
 
 MASK = {"SUBJECT": "__subject__", UNCOVERED: "__topic__"}
 
@@ -40,7 +40,7 @@ def placeholder(label: str, kind: str | None) -> str:
 # Also a "featurizer" for Rasa's recipe: only tokenizers and featurizers process the training
 # data when a model is trained. As an entity extractor alone, the training examples were never
 # masked while every message at run time was, so "__subject__" was a word the classifier had
-# never seen (tests/test_subject_masking.py).
+# never seen (tests/rasa_ext/test_subject_masking.py).
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
                            DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class SubjectExtractor(GraphComponent, EntityExtractorMixin):

@@ -1,5 +1,5 @@
 """Rasa's RulePolicy, looking only at the last few turns when it predicts, and sending
-follow-up questions about the subject in context to the answer action (bot/follow_up.py).
+follow-up questions about the subject in context to the answer action (bot/understanding/follow_up.py).
 
 RulePolicy turns the WHOLE conversation into states before every prediction (twice per
 prediction, two predictions per message), so each message costs more than the one before.
@@ -20,10 +20,10 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.follow_up import FollowUp, Turn, subject_in_context
-from bot.intent_guard import IntentGuard
-from bot.policies.context_safety import TURNS, UserTurn, escalation
-from bot.triage import shared_triage
+from bot.understanding.follow_up import FollowUp, Turn, subject_in_context
+from bot.understanding.intent_guard import IntentGuard
+from bot.safety.across_turns import TURNS, UserTurn, escalation
+from bot.safety.triage import shared_triage
 
 ANSWER = "action_answer"
 
@@ -92,7 +92,7 @@ def follow_up_action(tracker: DialogueStateTracker) -> Optional[str]:
 
 def context_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
     """The safety reply when this message read with the two before it is more urgent than each
-    alone (bot/policies/context_safety.py); action_listen once it has been sent."""
+    alone (bot/safety/across_turns.py); action_listen once it has been sent."""
     users = [e for e in tracker.events if isinstance(e, UserUttered)][-TURNS:]
     if not users or not users[-1].text:
         return None

@@ -1,9 +1,9 @@
 """Once-per-cluster jobs on the PostgreSQL tracker store (not per replica).
 
-    python -m bot.pg_admin schema   # tables and the (sender_id, id) index, before replicas start
-    python -m bot.pg_admin forget   # delete conversations with nothing new for
+    python -m bot.rasa_ext.stores.postgres_admin schema   # tables and the (sender_id, id) index, before replicas start
+    python -m bot.rasa_ext.stores.postgres_admin forget   # delete conversations with nothing new for
                                     # privacy.keep_conversations_days (daily: cron / CronJob)
-Both read DATABASE_URL. `make run-cluster` runs them itself (bot/cluster.py).
+Both read DATABASE_URL. `make run-cluster` runs them itself (bot/ops/cluster.py).
 
 PostgreSQL has no secure_delete: deleted rows stay in the table's pages until VACUUM lets the
 space be reused and new rows overwrite it. `forget` runs VACUUM after deleting; the disk
@@ -35,7 +35,7 @@ def create_schema(url: str | None = None) -> None:
     so replicas starting together do not race to create them."""
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from bot.pg_tracker_store import INDEX
+    from bot.rasa_ext.stores.postgres_tracker import INDEX
     eng = engine(url)
     try:
         with eng.begin() as c:  # one at a time, when pods start together

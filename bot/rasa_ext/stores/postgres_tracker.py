@@ -1,6 +1,6 @@
 """A tracker store on PostgreSQL, shared by several Rasa replicas, that does not lose turns.
 
-Rasa's SQLTrackerStore, as `CachedSQLTrackerStore` (bot/tracker_store.py) with these changes:
+Rasa's SQLTrackerStore, as `CachedSQLTrackerStore` (bot/rasa_ext/stores/sqlite_tracker.py) with these changes:
 - Connections: a small pool per worker process (BOT_DB_POOL_SIZE, default 2, plus 2 more when
   busy; Rasa's default is 50 + 100 per process), checked before use (pre-ping) so a connection
   a database restart broke is replaced instead of failing a turn; short connect and statement
@@ -8,7 +8,7 @@ Rasa's SQLTrackerStore, as `CachedSQLTrackerStore` (bot/tracker_store.py) with t
 - A read or write the database refuses is tried again, with growing pauses, for at most
   `timeouts.store_retry_s` (config/settings.yml). If it still fails, the error is logged and
   raised (TrackerUnavailable / TurnNotSaved): the channel tells the patient plainly
-  (bot/store_safety.py) instead of answering without the conversation so far.
+  (bot/safety/store_failure.py) instead of answering without the conversation so far.
 - A write checks, under a per-conversation advisory lock, that nobody appended to the
   conversation since this turn read it (the newest event id it saw). If someone did (only
   possible if the conversation lock failed), the turn is not stored half-way: TurnNotSaved.
@@ -18,9 +18,10 @@ Rasa's SQLTrackerStore, as `CachedSQLTrackerStore` (bot/tracker_store.py) with t
 - Rasa wraps every tracker store in FailSafeTrackerStore, which on a database error silently
   reads "no conversation" (a new session, no context) and writes to memory (the turn is lost
   when the process ends; RasaHQ/rasa issue 3243). For this store the wrapper passes calls
-  and errors straight through: see `_pass_through_failsafe` (Rasa 3.6 only; docs/deploy.md).
+  and errors straight through: bot/rasa_ext/patches/failsafe_passthrough.py, applied when
+  this store is created (Rasa 3.6.21 only; docs/deploy.md).
 
-Endpoints file (endpoints-cluster.yml): tracker_store: {type: bot.pg_tracker_store.ResilientSQLTrackerStore,
+Endpoints file (endpoints-cluster.yml): tracker_store: {type: bot.rasa_ext.stores.postgres_tracker.ResilientSQLTrackerStore,
 url: ${DATABASE_URL}} where DATABASE_URL is postgresql://user:password@host:5432/db.
 """
 from __future__ import annotations
@@ -33,16 +34,15 @@ import os
 import time
 from typing import Any, Optional, Text
 
-import rasa
 import sqlalchemy as sa
-from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.events import deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.rasa_ext.patches import failsafe_passthrough
 from bot.settings import Timeouts
-from bot.store_safety import TrackerUnavailable, TurnNotSaved
-from bot.tracker_store import CachedSQLTrackerStore, current_session
+from bot.safety.store_failure import TrackerUnavailable, TurnNotSaved
+from bot.rasa_ext.stores.sqlite_tracker import CachedSQLTrackerStore, current_session
 
 logger = logging.getLogger(__name__)
 MARK = "_net_stored"  # on a tracker: (newest event id in the database, events of it stored)
@@ -76,6 +76,7 @@ class ResilientSQLTrackerStore(CachedSQLTrackerStore):
             raise ValueError("The PostgreSQL tracker store needs DATABASE_URL=postgresql://user:password@host:5432/db")
         url = url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url
         self.timeouts = timeouts or Timeouts.load()
+        failsafe_passthrough.apply(ResilientSQLTrackerStore)  # before Rasa wraps this store
         super().__init__(domain=domain, host=url, **kwargs)  # Rasa waits here until the database answers
         self.engine.dispose()  # Rasa's engine has a pool of 50 + 100 per process: ours is small
         self.engine = sa.create_engine(self.engine.url, **engine_options())
@@ -186,34 +187,3 @@ def engine_options() -> dict:
         pool_timeout=2, pool_pre_ping=True, pool_recycle=1800,
         connect_args={"connect_timeout": 2, "application_name": "netbot", "options": options,
                       "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3})
-
-
-def _pass_through_failsafe() -> None:
-    """Make Rasa's FailSafeTrackerStore hand calls and errors for our store straight through.
-
-    Rasa 3.6's Agent wraps every tracker store in it (agent.py `_create_tracker_store`); its
-    retrieve returns None and its save writes to memory on any error. Only for a
-    ResilientSQLTrackerStore, and only on Rasa 3.6 (the version whose wrapper we read):
-    on another version we refuse to start rather than lose turns silently."""
-    if getattr(FailSafeTrackerStore, "_net_pass_through", False):
-        return
-    if not rasa.__version__.startswith("3.6.") or not hasattr(FailSafeTrackerStore, "fallback_tracker_store"):
-        raise RuntimeError(f"bot/pg_tracker_store.py knows Rasa 3.6's FailSafeTrackerStore, not Rasa "
-                           f"{rasa.__version__}'s: check it still hides errors before using this store.")
-
-    def through(name: str):
-        original = getattr(FailSafeTrackerStore, name)
-
-        async def method(self, *args, **kwargs):
-            if isinstance(self._tracker_store, ResilientSQLTrackerStore):
-                return await getattr(self._tracker_store, name)(*args, **kwargs)
-            return await original(self, *args, **kwargs)
-        method.__name__ = name
-        return method
-
-    for name in ("retrieve", "retrieve_full_tracker", "save", "keys"):
-        setattr(FailSafeTrackerStore, name, through(name))
-    FailSafeTrackerStore._net_pass_through = True
-
-
-_pass_through_failsafe()

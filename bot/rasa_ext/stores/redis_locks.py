@@ -13,11 +13,11 @@ Two more changes, both about a replica that dies while it holds or waits for a l
   (at most `lock_max_s`). When a replica dies, its tickets lapse within 10 s instead of
   Rasa's 60 s, so the next message of that conversation is not held up for a minute.
 - A message waits at most `lock_wait_s` for its turn, then gets the fallback reply (safety
-  triage first, bot/store_safety.py), always before the load balancer's read timeout.
+  triage first, bot/safety/store_failure.py), always before the load balancer's read timeout.
 If Redis cannot be reached, taking a ticket raises LockError (the channel's fallback); a
 failure while letting go is logged and left to the ticket's expiry, as the reply is ready.
 
-Endpoints file (endpoints-cluster.yml):  lock_store: {type: bot.redis_lock_store.AtomicRedisLockStore,
+Endpoints file (endpoints-cluster.yml):  lock_store: {type: bot.rasa_ext.stores.redis_locks.AtomicRedisLockStore,
 url: ${REDIS_URL}}  where REDIS_URL is redis://[:password@]host:port/db (rediss:// for TLS).
 """
 from __future__ import annotations

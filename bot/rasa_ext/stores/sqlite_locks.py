@@ -7,7 +7,6 @@ two workers never hand out the same ticket for one conversation.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 from typing import Optional, Text
@@ -15,7 +14,7 @@ from typing import Optional, Text
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 
-from bot import PROJECT_ROOT
+from bot.paths import data_dir
 
 
 def lock_db_path(endpoint_config=None, db: Optional[Text] = None) -> str:
@@ -23,7 +22,7 @@ def lock_db_path(endpoint_config=None, db: Optional[Text] = None) -> str:
     else locks.db in BOT_DATA_DIR. Rasa builds custom lock stores as cls(endpoint_config=...),
     so an argument named `db` alone was never set and the default was always used."""
     configured = db or (endpoint_config.kwargs.get("db") if endpoint_config is not None else None)
-    return str(configured or Path(os.environ.get("BOT_DATA_DIR") or PROJECT_ROOT / "var") / "locks.db")
+    return str(configured or data_dir() / "locks.db")
 
 
 class SQLiteLockStore(LockStore):

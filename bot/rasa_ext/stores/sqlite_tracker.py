@@ -59,7 +59,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._erasures_seen, self._erasures_checked = None, 0.0
 
     def drop_erased(self, force: bool = False) -> None:
-        """Drop cached copies of conversations erased by any process (bot/erasure.py records a
+        """Drop cached copies of conversations erased by any process (bot/privacy/erasure.py records a
         hash of each erased id in `erasures`), at most once a second unless forced."""
         now = time.monotonic()
         if not force and now - self._erasures_checked < ERASURES_EVERY_S:
@@ -125,7 +125,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
-        """Publish the new events to the event broker (bot/analytics/broker.py). Rasa's own
+        """Publish the new events to the event broker (bot/rasa_ext/analytics_broker.py). Rasa's own
         version reads the whole conversation back to find them; the cache already knows how
         many are stored, as save() does."""
         if self.event_broker is None:

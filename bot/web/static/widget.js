@@ -127,7 +127,7 @@
     touch();
     try { store.setItem(KEY.log, JSON.stringify({ greeted: state.greeted, items: kept })); } catch (e) { /* full */ }
   }
-  // The short reference a patient can quote to the trust (bot/erasure.py makes the same one).
+  // The short reference a patient can quote to the trust (bot/privacy/erasure.py makes the same one).
   function reference(sender) {
     var core = String(sender).replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toUpperCase();
     return core.length > 4 ? core.slice(0, 4) + "-" + core.slice(4) : core;

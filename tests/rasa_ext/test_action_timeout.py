@@ -40,8 +40,8 @@ def test_bad_values_are_refused(tmp_path, change):
 def test_rasa_action_timeout_follows_the_setting():
     import rasa.core.actions.action as rasa_action
 
-    import bot.rasa_timeouts
-    assert bot.rasa_timeouts.apply(Timeouts(action_s=7.5))
+    from bot.rasa_ext.patches import action_timeout
+    assert action_timeout.apply(Timeouts(action_s=7.5))
     assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 8
-    bot.rasa_timeouts.apply()
+    action_timeout.apply()
     assert rasa_action.DEFAULT_REQUEST_TIMEOUT == Timeouts.load().action_s
