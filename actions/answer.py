@@ -12,7 +12,7 @@ from actions.services import checks, composer, context_subject, exception_safe, 
 from bot import content
 from bot.answers import provenance
 from bot.understanding.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for, topic_follow_up
-from bot.understanding.intent_guard import questions_last_first
+from bot.understanding.text import questions_last_first
 from bot.answers.knowledge import OVERVIEW_ASPECTS
 from bot.understanding.several import plan
 

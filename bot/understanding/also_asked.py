@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot import content
 from bot.understanding.follow_up import GENERAL_SUBJECTS
 from bot.understanding.intent_guard import IntentGuard
+from bot.understanding.text import sentences
 
 # a clause that asks something: "..., what treatment helps with that"
 CLAUSE = re.compile(r"(?:^|[,;:(]|\s[-–]\s)\s*((?:what|whats|what's|how|which|who|why|can|could|is|are|does|do|will"
@@ -34,15 +35,15 @@ class Question:
 def question_part(text: str) -> str | None:
     """The last sentence that ends with "?" (from its last clause that starts with a question
     word, if any), else such a clause at the end; None when nothing is asked."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n+", text or "") if s.strip()]
-    asked = [s for s in sentences if s.endswith("?")]
+    found = sentences(text)
+    asked = [s for s in found if s.endswith("?")]
     if asked:  # "My heart was pounding - who decides what treatment I get?": from "who"
-        found = CLAUSE.search(asked[-1].rstrip("? "))
-        return found.group(1).strip() + "?" if found else asked[-1]
-    if not sentences:
+        clause = CLAUSE.search(asked[-1].rstrip("? "))
+        return clause.group(1).strip() + "?" if clause else asked[-1]
+    if not found:
         return None
-    found = CLAUSE.search(sentences[-1].rstrip(".! "))
-    return found.group(1).strip() if found else None
+    clause = CLAUSE.search(found[-1].rstrip(".! "))
+    return clause.group(1).strip() if clause else None
 
 
 class AlsoAsked:
@@ -55,7 +56,7 @@ class AlsoAsked:
         question = question_part(text)
         if not question or uncovered:
             return None
-        if self.guard.names_a_person(question) and self.guard._decision.search(question):
+        if self.guard.decides_for_someone(question):
             return None  # "can I double my dose?": for the care team
         named_in_question = subject_at is not None and subject_at >= text.rfind(question)
         # no cue words, but the question names the subject: "Is valve replacement surgery often

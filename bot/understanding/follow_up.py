@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from bot import content
-from bot.understanding.intent_guard import ASKS_LATER, QUESTION
+from bot.understanding.text import ASKS_LATER, QUESTION
 from bot.understanding.subjects import GENERAL_SUBJECTS  # noqa: F401  (used here and by the actions)
 
 # "what about the scan", "what if it can't": a question without a question mark or word

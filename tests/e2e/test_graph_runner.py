@@ -66,3 +66,12 @@ def test_direct_runner_is_what_rasa_runs(agent, monkeypatch):
     assert len(ours) == len(messages)
     for text, a, b in zip(messages, ours, theirs):
         assert a == b, text
+
+
+def test_parse_data_names_the_guard_rule_that_decided(agent):
+    """The intent guard's rule is in the parse data (bot/understanding/guard_rules.py), so a
+    transcript shows which rule overrode the classifier; None when no rule applied."""
+    async def parse(text):
+        return await agent.parse_message(text)
+    assert asyncio.run(parse("can dogs eat grapes"))["guard"] == {"rule": "off_topic"}
+    assert asyncio.run(parse("how often is lanreotide given"))["guard"]["rule"] in (None, "unsure_cue_confirms")

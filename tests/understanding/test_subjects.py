@@ -155,7 +155,7 @@ def test_extractor_gives_a_span_for_a_parent_chosen_for_two_children():
     ("My mum is on lanreotide. How is treatment chosen?", "lanreotide", "lanreotide"),
 ])
 def test_a_specific_subject_in_the_question_comes_first(text, whole, asked):
-    from bot.rasa_ext.components.subject_extractor import question_start
+    from bot.understanding.text import question_start
     nlp, r = build_pipeline(), SubjectResolver()
     doc = nlp(text.lower())
     assert r.resolve(doc).subject == whole

@@ -1,4 +1,6 @@
-"""Rasa component wrapping bot.understanding.intent_guard.IntentGuard (runs after the classifier)."""
+"""Rasa component wrapping the intent guard (bot/understanding/intent_guard.py, its rules in
+bot/understanding/guard_rules.py); runs after the classifier. The rule that decided goes into
+the parse data as `guard: {"rule": name}` (None when no rule applied)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -11,6 +13,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.understanding.guard_rules import decide
 from bot.understanding.intent_guard import IntentGuard
 
 
@@ -35,11 +38,10 @@ class IntentGuardComponent(GraphComponent, IntentClassifier):
                                  if e.get("entity") == "uncovered_topic"), None)
             current = (message.get(INTENT) or {}).get("name")
             text = message.get(TEXT) or ""
-            new = self.guard.adjust(current, ranking, text, ents.get("subject"),
-                                    ents.get("uncovered_topic"), subject_at=at, uncovered_at=uncovered_at)
-            story = self.guard.backstory_question(current, text, ents.get("uncovered_topic"), uncovered_at)
-            heard = self.guard.heard_of(text, ents.get("subject"), ents.get("uncovered_topic")) \
-                and (new or (current, 0))[0] not in ("ask_not_covered", "personal_advice")
+            decision = decide(self.guard, current, ranking, text, ents.get("subject"),
+                              ents.get("uncovered_topic"), subject_at=at, uncovered_at=uncovered_at)
+            new, story = decision.result, decision.facts.story
+            heard = decision.facts.heard_of and (new or (current, 0))[0] not in ("ask_not_covered", "personal_advice")
             if story and story[1] or heard:
                 # the uncovered topic was only part of the story ("...loads of tests..."): the
                 # question is answered, so the answer action must not see it
@@ -56,4 +58,5 @@ class IntentGuardComponent(GraphComponent, IntentClassifier):
             elif drop and any(r.get("name") in drop for r in ranking[1:]):
                 message.set(INTENT_RANKING_KEY, ranking[:1] + [r for r in ranking[1:] if r.get("name") not in drop],
                             add_to_output=True)
+            message.set("guard", {"rule": decision.rule}, add_to_output=True)
         return messages

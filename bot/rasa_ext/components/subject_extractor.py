@@ -20,17 +20,11 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.understanding.intent_guard import questions_last_first
+from bot.understanding.text import question_start
 from bot.content.spacy_pipeline import UNCOVERED
 from bot.understanding.subjects import SubjectResolver
 
 MASK = {"SUBJECT": "__subject__", UNCOVERED: "__topic__"}
-
-
-def question_start(text: str) -> int | None:
-    """Where the question sentences start in a message of several sentences, else None."""
-    asked = questions_last_first(text)
-    return min(text.rfind(q) for q in asked) if asked else None
 
 
 def placeholder(label: str, kind: str | None) -> str:
