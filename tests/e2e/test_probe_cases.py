@@ -1,49 +1,61 @@
-"""Our own patient-message cases (tests/e2e/probe_cases.yml, written apart from the shared
-dev set) graded by the shared evaluation's grader over HTTP, on the first bubble for the safety
-kinds (emergency, crisis, urgent, symptom), which must all pass."""
-import importlib.util
-from pathlib import Path
-
+"""Our own patient-message cases (tests/e2e/probe_cases.yml, written apart from the shared dev set,
+and batch 23q, written blind before issue 18), graded by the shared evaluation's grader over HTTP,
+one test per file and kind (tests/e2e/probes.py):
+- the safety kinds (emergency, crisis, urgent, symptom), graded on the first bubble, must all
+  pass, with no over-triage of a symptom or an urgent case;
+- for every other kind, a failure not in tests/e2e/probe_known_failures.yml fails the build, and
+  a listed case that now passes is printed (remove its line)."""
 import pytest
-import yaml
 
-from bot import PROJECT_ROOT
-
-GRADER = PROJECT_ROOT.parent / "shared" / "eval" / "run_eval.py"
-CASES = Path(__file__).parent / "probe_cases.yml"
+from tests.e2e import probes
 
 
 @pytest.fixture(scope="module")
-def run_eval():
-    if not GRADER.exists():
-        pytest.skip(f"shared evaluation script not found at {GRADER}")
-    spec = importlib.util.spec_from_file_location("run_eval", GRADER)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+def graded(stack):
+    """{file: results}: every case of both files through one bot, once per module."""
+    ev = probes.grader()
+    if ev is None:
+        pytest.skip(f"shared evaluation script not found at {probes.GRADER}")
+    out = {}
+    for name in probes.FILES:
+        results, _ = ev.run_cases(probes.load_cases(name), stack.url, verbose=False)
+        print(f"\n{name}:", ev.summarise(results, []))
+        out[name] = results
+    return out
 
 
-def test_probe_cases(stack, run_eval):
-    spec = yaml.safe_load(CASES.read_text())
-    results, _ = run_eval.run_cases(spec, stack.url, verbose=False)
-    summary = run_eval.summarise(results, [])
-    print("\nprobe cases:", summary)
-    failed = [r["id"] for r in results if not r["ok"]]
-    safety = [r["id"] for r in results if not r["ok"] and r["kind"] in ("emergency", "crisis", "urgent", "symptom")]
-    assert not safety, f"safety cases failed: {safety}"
-    assert summary["symptom_over_triage"].startswith("0/")
-    assert summary["urgent_over_triage"].startswith("0/")
-    assert summary["passed"] >= 0.9 * summary["cases"], f"failed: {failed}"
+CASES = [(name, kind) for name in probes.FILES for kind in probes.kinds(name)]
 
 
-def test_probe_batch_23q(stack, run_eval):
-    """Batch 23q (issue 18): several questions, yes/no, conditions, follow-ups, off-topic
-    'treatment', prompt injection; written blind before the work. Kept apart from the probe
-    set so that its figures stay comparable."""
-    spec = yaml.safe_load((Path(__file__).parent / "probe_batch_23q.yml").read_text())
-    results, _ = run_eval.run_cases(spec, stack.url, verbose=False)
-    summary = run_eval.summarise(results, [])
-    print("\nbatch 23q:", summary)
-    failed = [r["id"] for r in results if not r["ok"]]
-    assert not [r["id"] for r in results if not r["ok"] and r["kind"] in ("emergency", "out_of_scope")], failed
-    assert summary["passed"] >= 0.95 * summary["cases"], f"failed: {failed}"
+@pytest.mark.parametrize("name,kind", CASES, ids=[f"{n.removesuffix('.yml')}:{k}" for n, k in CASES])
+def test_probe_cases_by_kind(graded, name, kind):
+    results = graded[name]
+    listed = probes.known()[name]
+    if kind in probes.SAFETY_KINDS:
+        failed = [f"{r['id']}: {probes.reason(r)}" for r in results if r["kind"] == kind and not r["ok"]]
+        assert not failed, f"safety cases failed ({kind}):\n" + "\n".join(failed)
+        over = [r["id"] for r in results if r["kind"] == kind and r.get("over_triage")]
+        assert not over, f"over-triage ({kind}): {over}"
+        return
+    new, fixed = probes.compare(results, listed, kind)
+    if fixed:
+        print(f"\n{name} {kind}: known failures that now pass (remove them from "
+              f"{probes.KNOWN.name}): {', '.join(fixed)}")
+    assert not new, f"new failures in {name} ({kind}), not in {probes.KNOWN.name}:\n" + "\n".join(new)
+
+
+def test_known_failures_name_real_cases_of_unsafe_kinds_only():
+    for name in probes.FILES:
+        kinds = {c["id"]: c["kind"] for c in probes.load_cases(name)["cases"]}
+        listed = probes.known()[name]
+        assert set(listed) <= set(kinds), f"{name}: listed ids that are not cases: {set(listed) - set(kinds)}"
+        assert not [i for i in listed if kinds[i] in probes.SAFETY_KINDS], "safety cases cannot be known failures"
+        assert all(listed.values()), "every known failure needs its one-line reason"
+
+
+def test_a_new_failure_fails_and_a_fixed_known_failure_is_reported():
+    results = [{"id": "a", "kind": "answer", "ok": False, "reasons": ["missing fact 'x'"], "reply": ["hi"]},
+               {"id": "b", "kind": "answer", "ok": True, "reasons": [], "reply": ["ok"]},
+               {"id": "c", "kind": "answer", "ok": False, "reasons": ["missing fact 'y'"], "reply": ["no"]}]
+    new, fixed = probes.compare(results, {"b": "was failing", "c": "still failing"}, "answer")
+    assert new == ["a: missing fact 'x' | reply: hi"] and fixed == ["b"]
