@@ -9,7 +9,6 @@ import yaml
 
 from bot.paths import CONTENT_DIR, PROJECT_ROOT  # noqa: F401  (PROJECT_ROOT: used through content.PROJECT_ROOT)
 
-
 # libyaml's safe loader when PyYAML was built with it: the same result, several times faster
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -50,6 +49,12 @@ def topics() -> list[dict]:
 
 def responses() -> dict:
     return load_yaml(CONTENT_DIR / "responses.yml")
+
+
+@lru_cache(maxsize=None)
+def people() -> tuple[str, ...]:
+    """The one list of people a patient may write about (content/people.yml)."""
+    return tuple(str(w) for w in load_yaml(CONTENT_DIR / "people.yml")["people"])
 
 
 def triage_phrases() -> dict:

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import content
-from bot.content import yaml_edit
-from bot.content import CONTENT_DIR, load_yaml
+from bot.content import CONTENT_DIR, load_yaml, yaml_edit
 
 STATUSES = ("draft", "approved", "retired")
 SIGNED = ("approved", "retired")  # decisions that need a name, a role and a hash
@@ -34,7 +33,7 @@ FIELDS = {
     "reply": ("messages", "buttons"),
 }
 # Files whose sign-off production mode requires: the triage phrases and its table of rules.
-TRIAGE_GLOBS = ("triage.yml", "dispositions.yml", "triage*/**/*.yml", "triage*.yml")
+TRIAGE_GLOBS = ("triage.yml", "dispositions.yml", "people.yml", "triage*/**/*.yml", "triage*.yml")
 
 
 class GovernanceError(ValueError):

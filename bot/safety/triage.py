@@ -11,7 +11,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from bot.safety.dispositions import ORDER as _ORDER, DispositionTable, Finding
+from bot.content import people
+from bot.safety.dispositions import ORDER as _ORDER
+from bot.safety.dispositions import DispositionTable, Finding
 from bot.safety.triage_context import ContextWords
 
 # rank order of the phrase lists: the first level found is the Verdict's `level`. "signal" phrases
@@ -68,6 +70,7 @@ class Triage:
         alts = "|".join(re.escape(k) for k in sorted(norm, key=len, reverse=True))
         self._norm_re = re.compile(rf"(?<![\w'])(?:{alts})(?![\w'])") if alts else None
         self.groups = dict(cfg.get("groups") or {})
+        self.groups.setdefault("people", list(people()))  # the one list (content/people.yml)
         if emergency_number:  # "call 911" reads as a call for help where 911 is the number
             self.groups["emergency_number"] = [*self.groups.get("emergency_number", []), str(emergency_number)]
         self.neg_cues = set(_words(cfg, "negation_cues"))

@@ -24,7 +24,7 @@ class ContextWords:
         self.doubt = [" ".join(toks(s)) for s in words(cfg, "doubt_cues")]
         self.topic_cues = [toks(s) for s in words(cfg, "topic_cues")]
         ctx = cfg.get("context") or {}
-        self.ctx = {k: [" ".join(toks(s)) for s in words(ctx, k)] for k in CONTEXTS}
+        self.ctx = {k: [" ".join(toks(x)) for s in words(ctx, k) for x in expand(s)] for k in CONTEXTS}
 
     def topic(self, doc, start: int) -> bool:
         i = start

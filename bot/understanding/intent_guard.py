@@ -32,7 +32,7 @@ CLOSE = 0.1   # "out of scope" this close to a question about a named subject is
 class IntentGuard:
     def __init__(self, person_words: list[str] | None = None, aspects: dict | None = None):
         personal = content.load_yaml(content.CONTENT_DIR / "personal.yml")
-        words = person_words or personal["person_words"]
+        words = person_words or [*personal["person_words"], *content.people()]
         self._person = re.compile(r"(?<![\w'])(" + "|".join(re.escape(w) for w in words) + r")(?![\w'])", re.I)
         self._own_outlook = words_regex(personal["prognosis_words"])
         self._decision = words_regex(personal["decision_words"])

@@ -14,12 +14,11 @@ import pytest
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.content import governance, yaml_edit
-from bot.content import knowledge_build as kb_build
-from bot.content import CONTENT_DIR
-from bot.answers.knowledge import KnowledgeService
 from bot.answers.composer import Composer
+from bot.answers.knowledge import KnowledgeService
 from bot.answers.replies import Replies
+from bot.content import CONTENT_DIR, governance, yaml_edit
+from bot.content import knowledge_build as kb_build
 from bot.settings import Settings, SettingsError, example_values
 
 EXAMPLE_SETTINGS = PROJECT_ROOT / "config" / "settings.yml"
@@ -175,9 +174,10 @@ def test_file_level_review_blocks_plug_in_generically(root):
     (root / "triage" / "fever.yml").write_text(
         "# fever rules\nreview:\n  status: draft\n  reviewed_by: null\n  date: null\n\nrules: [a, b]\n")
     units = {u.id for u in governance.triage_units(root)}
-    assert units == {"file:triage.yml", "file:dispositions.yml", "file:triage/fever.yml"}
+    assert units == {"file:triage.yml", "file:dispositions.yml", "file:people.yml", "file:triage/fever.yml"}
     governance.approve("file:triage.yml", "Cy Example", "CSO", root=root)
     governance.approve("file:dispositions.yml", "Cy Example", "CSO", root=root)
+    governance.approve("file:people.yml", "Cy Example", "CSO", root=root)
     problems = governance.triage_problems(root)
     assert len(problems) == 1 and "triage/fever.yml" in problems[0]
     governance.approve("file:triage/fever.yml", "Cy Example", "CSO", root=root)
@@ -248,10 +248,11 @@ def test_build_refuses_in_production_with_example_settings(tmp_path):
 def test_production_problems_name_only_the_triage_once_contacts_are_real(tmp_path, root):
     path = settings_file(tmp_path, "production", **REAL_CLINIC)
     problems = governance.production_problems(path, root)
-    assert len(problems) == 2 and all("triage" in p for p in problems)
-    assert any("dispositions.yml" in p for p in problems)
+    assert len(problems) == 3 and all("triage" in p for p in problems)
+    assert any("dispositions.yml" in p for p in problems) and any("people.yml" in p for p in problems)
     governance.approve("file:triage.yml", "Cy Example", "CSO", root=root)
     governance.approve("file:dispositions.yml", "Cy Example", "CSO", root=root)
+    governance.approve("file:people.yml", "Cy Example", "CSO", root=root)
     assert governance.production_problems(path, root) == []
     assert governance.production_problems(settings_file(tmp_path, "development"), root) == []
 
