@@ -18,7 +18,6 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export ACTIONS_PORT ?= 5055
-export BOT_DATA_DIR ?= $(CURDIR)/var
 
 CONTENT := $(shell find content config -name '*.yml') ../shared/source/net-treatment-article.txt $(NETBOT_SETTINGS)
 BUILD_CODE := bot/__main__.py bot/paths.py bot/settings.py bot/answers/replies.py $(wildcard bot/content/*.py)
@@ -63,8 +62,12 @@ $(MODEL): $(TRAIN_INPUTS) build/domain/responses.yml
 run: build/.stamp $(MODEL) ## set everything up and start the bot (chat at http://localhost:8080)
 	$(PY) -m bot.ops.serve
 
-test: build/.stamp $(MODEL) test-unit validate test-stories test-e2e test-browser ## set everything up and run every test (lint, unit, validate, stories, e2e, browser)
+test: build/.stamp $(MODEL) lint test-unit validate test-stories test-e2e test-browser ## set everything up and run every test (lint, unit, validate, stories, e2e, browser)
 	@echo "All test suites passed."
+
+.PHONY: lint
+lint: venv ## ruff on all Python: pyflakes, syntax errors and import order (ruff.toml)
+	$(PY) -m ruff check --no-cache .
 
 test-unit: build/.stamp ## the unit tests (no servers)
 	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser --ignore=tests/cluster

@@ -11,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.services import checks, composer, context_subject, exception_safe, guard, latest, replies, send
 from bot import content
 from bot.answers import provenance
-from bot.understanding.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for, topic_follow_up
-from bot.understanding.text import questions_last_first
 from bot.answers.knowledge import OVERVIEW_ASPECTS
+from bot.understanding.follow_up import GENERAL_SUBJECTS, NET_LEVEL, OPENER, subject_for, topic_follow_up
 from bot.understanding.several import plan
+from bot.understanding.text import questions_last_first
 
 # "what about octreotide?", "and for surgery?": same kind of question, new subject
 FOLLOW_UP = re.compile(r"^\W*(what about|how about|and|what of|same for)\b", re.I)

@@ -5,14 +5,13 @@ import functools
 import logging
 from functools import lru_cache
 
-from bot.understanding.checks import Checks
+from bot.answers.composer import Composer
+from bot.answers.knowledge import KnowledgeBaseUnavailable, KnowledgeService
+from bot.answers.replies import Replies
 from bot.privacy.log_filter import summary
-
+from bot.understanding.checks import Checks
 from bot.understanding.follow_up import Turn, subject_in_context
 from bot.understanding.intent_guard import IntentGuard
-from bot.answers.knowledge import KnowledgeBaseUnavailable, KnowledgeService
-from bot.answers.composer import Composer
-from bot.answers.replies import Replies
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
-"""`make bench`: this bot and a stock `rasa init` bot, measured side by side in one run.
+"""`make bench`: this bot, this bot with its Rasa patches off (NETBOT_RASA_PATCHES=off, Rasa as
+shipped: bot/rasa_ext/patches/), and a stock `rasa init` bot, measured side by side in one run.
 
 Prints training time, start-up time, one-user latency and 10-user throughput/latency for
-both, and the ratios. The machine is shared and noisy, so only same-run comparisons and
+each, and the ratios. The machine is shared and noisy, so only same-run comparisons and
 medians mean anything. Load comes from the shared evaluation script (loopback only).
 """
 from __future__ import annotations
@@ -44,15 +45,16 @@ def measure(name: str, url: str) -> dict:
             "errors": many["errors"]}
 
 
-def ours() -> dict:
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+def ours(name: str = "this bot", patches: str = "on") -> dict:
+    """This bot as `make run` starts it; `patches`: NETBOT_RASA_PATCHES for training and serving."""
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), NETBOT_RASA_PATCHES=patches)
     with tempfile.TemporaryDirectory() as out:
-        train = timed([str(BIN / "rasa"), "train", "--config", "config.yml", "--domain", "build/domain",
-                       "--data", "data", "--out", out, "--force", "--quiet"], cwd=PROJECT_ROOT, env=env)
-    stack = Stack()
+        train = timed([sys.executable, "-m", "bot.rasa_ext.run", "train", "--config", "config.yml", "--domain",
+                       "build/domain", "--data", "data", "--out", out, "--force", "--quiet"], cwd=PROJECT_ROOT, env=env)
+    stack = Stack(env={"NETBOT_RASA_PATCHES": patches})
     start = stack.start()
     try:
-        return {**measure("this bot", stack.url), "train_s": round(train, 1), "start_s": round(start, 1)}
+        return {**measure(name, stack.url), "train_s": round(train, 1), "start_s": round(start, 1)}
     finally:
         stack.stop()
 
@@ -87,18 +89,21 @@ def stock() -> dict:
 
 
 def main() -> int:
-    a, b = ours(), stock()
+    a, off, b = ours(), ours("this bot, patches off", "off"), stock()
     cols = ["bot", "train_s", "start_s", "p50_1_user_ms", "throughput_10_users", "p50_10_users_ms",
             "p95_10_users_ms", "errors"]
     print("\n" + " | ".join(cols))
-    for r in (a, b):
+    for r in (a, off, b):
         print(" | ".join(str(r[c]) for c in cols))
     ratio = a["throughput_10_users"] / max(b["throughput_10_users"], 0.01)
-    print(f"\nthroughput ratio (this / stock): {ratio:.1f}x   "
+    gain = a["throughput_10_users"] / max(off["throughput_10_users"], 0.01)
+    print(f"\nthe patches: {gain:.2f}x the throughput of Rasa as shipped")
+    print(f"throughput ratio (this / stock): {ratio:.1f}x   "
           f"p95 at 10 users: {a['p95_10_users_ms']} ms vs {b['p95_10_users_ms']} ms   "
           f"budget: p95 <= 150 ms, ratio >= 5x, train <= 90 s, start <= 30 s")
     Path(PROJECT_ROOT / "results").mkdir(exist_ok=True)
-    (PROJECT_ROOT / "results" / "bench.json").write_text(json.dumps({"this": a, "stock": b, "ratio": ratio}, indent=1))
+    (PROJECT_ROOT / "results" / "bench.json").write_text(json.dumps({"this": a, "patches_off": off, "stock": b, "ratio": ratio,
+                                                                       "patch_gain": gain}, indent=1))
     return 0
 
 

@@ -15,8 +15,8 @@ def refuse(problems: list[str], what: str) -> int:
 
 def cmd_build(args) -> int:
     from bot.content import domain_build, governance, knowledge_build, spacy_pipeline
-    from bot.settings import Settings, SettingsError
     from bot.content.source import SourceMissing
+    from bot.settings import Settings, SettingsError
 
     t0 = time.perf_counter()
     try:
@@ -75,8 +75,8 @@ def cmd_review_status(args) -> int:
 
 
 def cmd_review_pack(args) -> int:
-    from bot.content import review_pack
     from bot.answers.knowledge import KnowledgeBaseUnavailable
+    from bot.content import review_pack
     from bot.content.source import SourceMissing
 
     try:

@@ -49,9 +49,9 @@ def period_text(since: float, until: float, keep_days: int, now: float) -> str:
 
 
 def main(argv=None) -> int:
+    from bot.analytics.known import feedback_texts
     from bot.settings import Settings
     from bot.web.staff_render import insights_page
-    from bot.analytics.known import feedback_texts
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--month", default=os.environ.get("MONTH") or None, help="YYYY-MM (default: last month)")

@@ -6,10 +6,9 @@ import re
 
 from bot import content
 from bot.answers import provenance
-from bot.content import governance, source
 from bot.answers.knowledge import Answer, KnowledgeService
 from bot.answers.replies import Replies, topic_payload
-
+from bot.content import governance, source
 
 # "what does indolent mean", "what is a lesion", "define metastases"
 MEANING = re.compile(r"\b(mean|means|meaning|define|definition|stand for|stands for)\b"

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+
 from bot import content
 from bot.content import governance, source
 from bot.settings import Settings
+
 
 def topic_payload(aspect: str, subject: str) -> str:
     return f"/ask_{aspect}" + json.dumps({"subject": subject}, separators=(",", ":"))

@@ -19,11 +19,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot import PROJECT_ROOT, content
-from bot.content import governance, jargon, source
-from bot.answers.knowledge import KnowledgeService
-from bot.content.readability import fk_grade
 from bot.answers.composer import Composer
+from bot.answers.knowledge import KnowledgeService
 from bot.answers.replies import Replies
+from bot.content import governance, jargon, source
+from bot.content.readability import fk_grade
 from bot.settings import Settings
 
 OUT = PROJECT_ROOT / "build" / "review-pack.html"

@@ -28,8 +28,8 @@ import urllib.request
 from pathlib import Path
 
 from bot import PROJECT_ROOT
-from bot.settings import Settings, Timeouts
 from bot.ops.supervisor import Child, Supervisor
+from bot.settings import Settings, Timeouts
 
 ROOT_USERS = {"postgres": "postgres", "redis": "redis"}  # who runs them when we are root
 

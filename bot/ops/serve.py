@@ -27,11 +27,11 @@ import urllib.request
 from pathlib import Path
 
 from bot.content import governance
+from bot.ops.supervisor import Child, Supervisor
 from bot.paths import MODEL, PROJECT_ROOT, data_dir
 from bot.privacy.private_files import private_data_dir
 from bot.privacy.retention import forget_old, forget_old_analytics
 from bot.settings import Settings, SettingsError
-from bot.ops.supervisor import Child, Supervisor
 
 BIN = Path(sys.executable).parent
 

@@ -7,6 +7,7 @@ a token given as `--auth-token` could be read by every local user in `ps` and /p
 (docs/security.md, M5). Here the options are built inside the process, after it started, so the
 command line shows no secret; the variable is removed from this process's environment before
 Rasa starts its workers. Without RASA_TOKEN, Rasa's HTTP API stays off.
+BOT_DATA_DIR, which endpoints.yml reads, gets its one default here (bot/paths.py: var/).
 """
 from __future__ import annotations
 
@@ -22,7 +23,11 @@ def rasa_argv(args: list[str], token: str | None) -> list[str]:
 
 
 def main() -> None:
+    from bot.paths import data_dir
+
     token = os.environ.pop("RASA_TOKEN", None) or None
+    # endpoints.yml reads ${BOT_DATA_DIR}: its one default is bot/paths.py's
+    os.environ["BOT_DATA_DIR"] = str(data_dir())
     sys.argv = rasa_argv(sys.argv[1:], token)
     from rasa.__main__ import main as rasa_main
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 
 from bot import PROJECT_ROOT, content
-from bot.safety.dispositions import ORDER
 from bot.answers.replies import Replies
+from bot.safety.dispositions import ORDER
 from bot.safety.triage import Triage, shared_triage
 
 OUT = PROJECT_ROOT / "docs" / "safety-report.md"

@@ -11,6 +11,7 @@ patient knows the bot may not remember it (the store logged the error).
 """
 from __future__ import annotations
 
+
 class StoreUnavailable(Exception):
     """A conversation store could not be used; the channel's fallback reply follows."""
 

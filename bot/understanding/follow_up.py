@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import Iterable
 
 from bot import content
-from bot.understanding.text import ASKS_LATER, QUESTION
 from bot.understanding.subjects import GENERAL_SUBJECTS  # noqa: F401  (used here and by the actions)
+from bot.understanding.text import ASKS_LATER, QUESTION
 
 # "what about the scan", "what if it can't": a question without a question mark or word
 ASKS_ABOUT = re.compile(r"^\W*(and |so |but )?(what about|how about|what if)\b", re.I)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot import content
-
 from bot.understanding.follow_up import ALTERNATIVES, NET_LEVEL
 from bot.understanding.questions import elliptical, yes_no
 from bot.understanding.subjects import GENERAL_SUBJECTS

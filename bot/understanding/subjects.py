@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from bot import content
 from bot.content.spacy_pipeline import SUBJECT, UNCOVERED
 
-
 # subjects that say little about which one is meant ("treatment", "outlook", "tumour")
 GENERAL_SUBJECTS = {"net", "treatment", "prognosis"}
 # words that start a new clause: a "set aside" phrase before them does not reach past them

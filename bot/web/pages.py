@@ -18,8 +18,8 @@ import segno
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.content import governance, source
 from bot.answers.replies import Replies
+from bot.content import governance, source
 from bot.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent

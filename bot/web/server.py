@@ -36,8 +36,7 @@ import waitress
 from bot.privacy import log_filter
 from bot.settings import Settings
 from bot.web import feedback_assets, staff
-from bot.web.pages import (DEFAULT_PRIMARY_COLOR, SETTINGS_PATH, STATIC_DIR, TOPICS_PATH, Site,
-                           origin)
+from bot.web.pages import DEFAULT_PRIMARY_COLOR, SETTINGS_PATH, STATIC_DIR, TOPICS_PATH, Site, origin
 
 CHANNEL_TIMEOUT_S = 10      # an idle (or stalled) connection is closed after this
 CONNECTION_LIMIT = 200      # open connections; more wait in the listen backlog

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot.analytics import charts
 from bot.analytics.figures import answer_questions, answer_topics, compute, uncovered_labels, version
 from bot.analytics.known import feedback_texts
-from bot.analytics.report import last_month, period_text, month_tables
+from bot.analytics.report import last_month, month_tables, period_text
 from bot.analytics.store import connect, default_path, ensure_schema
 from bot.web.pages import STATIC_DIR
 from bot.web.staff_auth import SESSION_SECONDS, StaffAuth, set_cookie

@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 
-from bot.rasa_ext.channels.feedback import FeedbackService, Invalid
 from bot.analytics.redact import redact
 from bot.analytics.vocabulary import terms, vocabulary
+from bot.rasa_ext.channels.feedback import FeedbackService, Invalid
 
 JSON = "application/json"
 

@@ -160,6 +160,7 @@ def test_weekly_rollup_always_equals_counting_the_turns(tmp_path):
     """The staff page reads weekly totals kept by SQLite triggers; after inserts, retention and
     erasure they must equal the same figures counted from the turns themselves."""
     import random
+
     from bot.analytics.figures import weekly, weekly_from_turns
     rnd = random.Random(7)
     now = time.time()

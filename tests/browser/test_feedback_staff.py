@@ -8,7 +8,6 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-
 from test_web_a11y import axe_violations, small_targets
 from widget_fakes import LANREOTIDE_ID, NOT_COVERED_TEXT
 

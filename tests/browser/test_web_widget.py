@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from widget_fakes import HEART_ANSWER, HEART_PAYLOAD, INJECTIONS_ANSWER, LANREOTIDE_ANSWER, XSS_TEXT
 
 expect = pytest.importorskip("playwright.sync_api").expect

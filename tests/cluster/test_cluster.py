@@ -14,6 +14,7 @@ from bot.ops.cluster import LocalCluster
 from bot.settings import Timeouts
 from tests.cluster.harness import EMERGENCY, Load, bursts, post, problems
 
+
 @pytest.fixture(scope="module")
 def cluster():
     c = LocalCluster(replicas=2, workers=1)

@@ -16,8 +16,8 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from bot.rasa_ext.stores.postgres_admin import forget_old
 from bot.rasa_ext.stores.postgres_tracker import ResilientSQLTrackerStore
 from bot.rasa_ext.stores.redis_locks import AtomicRedisLockStore
-from bot.settings import Timeouts
 from bot.safety.store_failure import TrackerUnavailable, TurnNotSaved
+from bot.settings import Timeouts
 
 FAST = Timeouts(store_retry_s=1, action_s=1, lock_ticket_s=1, lock_wait_s=3, lock_max_s=8, proxy_read_s=20)
 

@@ -107,7 +107,8 @@ def test_other_patients_are_served_while_one_sends_junk(stack):
 def test_http_api_is_off_without_token(stack):
     status, _ = stack.post_raw(b"")  # channel still answers (400), API routes do not exist
     assert status == 400
-    import urllib.request, urllib.error
+    import urllib.error
+    import urllib.request
     try:
         urllib.request.urlopen(stack.url + "/conversations/x/tracker", timeout=5)
         assert False, "tracker readable without a token"
@@ -138,6 +139,7 @@ def test_conversation_survives_restart(stack):
 def test_test_conversations_stay_out_of_the_real_store(stack):
     # `make run` keeps real conversations in var/; test runs (and `make bench`) must not add to it
     from pathlib import Path
+
     from bot import PROJECT_ROOT
     real = PROJECT_ROOT / "var" / "tracker.db"
     before = real.stat().st_mtime_ns if real.exists() else None

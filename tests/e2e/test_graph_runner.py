@@ -14,9 +14,9 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import PROJECT_ROOT
 from bot.rasa_ext import patches
 from bot.rasa_ext.patches import graph_runner
-from bot import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "net-bot.tar.gz"
 CASES = Path(__file__).parent / "probe_cases.yml"

@@ -74,8 +74,9 @@ def test_action_server_error_body_has_no_tracker():
 
 def test_a_failing_action_answers_politely_and_logs_no_text(tracker, caplog):
     from rasa_sdk.executor import CollectingDispatcher
-    from actions.answer import ActionAnswer
+
     from actions import answer
+    from actions.answer import ActionAnswer
     dispatcher = CollectingDispatcher()
     t = tracker("what_is_lanreotide")
     t.latest_message["text"] = MARKER
@@ -201,8 +202,8 @@ def test_api_token_goes_to_rasa_in_process_not_on_the_command_line():
 
 
 def test_audit_flags_an_affected_pin_without_a_mitigation():
-    from bot.ops.audit import ADVISORIES, check, pins
     from bot.content import load_yaml
+    from bot.ops.audit import ADVISORIES, check, pins
     lines, problems = check(load_yaml(ADVISORIES)["advisories"], pins())
     assert problems == [] and any(line.startswith("AFFECTED  skops 0.9.0") for line in lines)
     bad = [{"package": "demo", "ids": ["CVE-X"], "affected": "<2", "reachable": "yes: every request"}]

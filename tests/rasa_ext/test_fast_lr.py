@@ -1,12 +1,12 @@
 """The fast classifier builds exactly the matrix Rasa's own classifier builds."""
 import numpy as np
 import scipy.sparse as sp
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_ext.components.fast_logistic_regression import FastLogisticRegressionClassifier
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 
 
 def message(values):

@@ -249,6 +249,7 @@ def test_flood_from_one_address_leaves_other_conversations_fast():
 
 def test_the_forwarded_address_is_trusted_only_from_this_machine():
     from types import SimpleNamespace
+
     from bot.rasa_ext.channels.rest import client_address
     req = lambda ip, fwd=None: SimpleNamespace(ip=ip, headers={"X-Real-IP": fwd} if fwd else {})  # noqa: E731
     assert client_address(req("127.0.0.1", "203.0.113.7"), "X-Real-IP") == "203.0.113.7"

@@ -7,6 +7,7 @@ never seen. These tests read the graph Rasa builds from config.yml.
 """
 
 import pytest
+
 from bot.paths import PROJECT_ROOT
 
 ROOT = PROJECT_ROOT
@@ -17,10 +18,11 @@ def schemas():
     from rasa.engine.recipes.recipe import Recipe
     from rasa.shared.data import TrainingType
     from rasa.shared.utils.io import read_yaml_file
-    import bot.rasa_ext.components.subject_extractor  # noqa: F401  (registers the components)
+
     import bot.rasa_ext.components.fast_logistic_regression  # noqa: F401
     import bot.rasa_ext.components.intent_guard  # noqa: F401
     import bot.rasa_ext.components.safety_triage  # noqa: F401
+    import bot.rasa_ext.components.subject_extractor  # noqa: F401  (registers the components)
     import bot.rasa_ext.policies.recent_rules  # noqa: F401
     config = read_yaml_file(ROOT / "config.yml")
     recipe = Recipe.recipe_for_name(config.get("recipe"))

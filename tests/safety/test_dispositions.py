@@ -14,12 +14,12 @@ import pytest
 import yaml
 
 from bot import content
-from bot.safety.dispositions import ORDER, DispositionTable, Finding
-from bot.rasa_ext.components.safety_triage import DISPOSITION_INTENT
 from bot.answers.replies import Replies
-from bot.settings import Settings
-from bot.safety.triage import Triage
 from bot.paths import PROJECT_ROOT
+from bot.rasa_ext.components.safety_triage import DISPOSITION_INTENT
+from bot.safety.dispositions import ORDER, DispositionTable, Finding
+from bot.safety.triage import Triage
+from bot.settings import Settings
 
 TABLE = DispositionTable(content.dispositions())
 EXAMPLES = [(r.name, r.disposition, m) for r in TABLE.rules for m in r.examples]

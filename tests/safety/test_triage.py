@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from bot import content
-from bot.safety.triage import Triage, Verdict
 from bot.paths import PROJECT_ROOT
+from bot.safety.triage import Triage, Verdict
 
 CORPUS = yaml.safe_load((PROJECT_ROOT / "tests" / "data" / "triage_corpus.yml").read_text(encoding="utf-8"))
 CONTENT = content.CONTENT_DIR

@@ -8,12 +8,11 @@ reports may be recognised by the classifier too; only emergencies carry this rul
 """
 from __future__ import annotations
 
-
 import pytest
 import yaml
 
-from bot.safety.triage import Triage
 from bot.paths import PROJECT_ROOT
+from bot.safety.triage import Triage
 
 PROBES = PROJECT_ROOT / "tests" / "e2e" / "probe_cases.yml"
 CASES = yaml.safe_load(PROBES.read_text(encoding="utf-8"))["cases"]

@@ -7,12 +7,11 @@ dispositions.yml), and no other example may be sent to 999 or the crisis reply.
 """
 from __future__ import annotations
 
-
 import pytest
 import yaml
 
-from bot.safety.triage import Triage
 from bot.paths import PROJECT_ROOT
+from bot.safety.triage import Triage
 
 NLU = PROJECT_ROOT / "data" / "nlu"
 # intent -> dispositions its examples may get (a thought said with an act or a plan is an emergency)

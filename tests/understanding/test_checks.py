@@ -3,10 +3,17 @@ import re
 
 import pytest
 
-from bot.understanding.checks import Checks, spec
 from bot.content.readability import fk_grade
-from tests.content.test_content import (controlled_terms, glossary_groups, ngrams, passages, source_text,  # noqa: F401 (fixtures)
-                                ungrounded, words)
+from bot.understanding.checks import Checks, spec
+from tests.content.test_content import (  # noqa: F401 (fixtures)
+    controlled_terms,
+    glossary_groups,
+    ngrams,
+    passages,
+    source_text,
+    ungrounded,
+    words,
+)
 
 VERDICTS = {"yes", "no", "sometimes", "not_always", "often_not", "not_said"}
 

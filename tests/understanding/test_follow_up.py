@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import ActionAnswer
 from actions.personal import ActionPersonalAdvice
 from bot import PROJECT_ROOT
-from bot.understanding.follow_up import FollowUp, Turn, subject_for, subject_in_context, topic_follow_up
 from bot.rasa_ext.policies.recent_rules import follow_up_action
+from bot.understanding.follow_up import FollowUp, Turn, subject_for, subject_in_context, topic_follow_up
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 

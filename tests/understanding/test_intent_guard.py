@@ -1,7 +1,7 @@
 import pytest
 
-from bot.understanding.intent_guard import UNSURE, IntentGuard
 from bot.paths import PROJECT_ROOT
+from bot.understanding.intent_guard import UNSURE, IntentGuard
 
 
 def rank(*pairs):
@@ -144,6 +144,7 @@ def test_unsure_symptom_guess_on_a_question_about_a_subject_is_the_question(guar
 
 def test_component_keeps_not_covered_out_of_the_ranking_of_a_question_about_a_named_subject():
     from rasa.shared.nlu.training_data.message import Message
+
     from bot.rasa_ext.components.intent_guard import IntentGuardComponent
     ranking = [{"name": "ask_who_for", "confidence": 0.45}, {"name": "ask_not_covered", "confidence": 0.43},
                {"name": "ask_cure", "confidence": 0.09}]
@@ -215,8 +216,9 @@ def test_a_message_about_something_other_than_nets_is_out_of_scope(guard):
 def test_no_net_question_in_the_training_data_looks_off_topic(guard):
     """The off-topic list must not turn a real NET question into "out of scope"."""
     import yaml
-    from bot.understanding.intent_guard import SAFETY, SOCIAL
+
     from bot.content.spacy_pipeline import build_pipeline
+    from bot.understanding.intent_guard import SAFETY, SOCIAL
     from bot.understanding.subjects import SubjectResolver
     nlp, resolver = build_pipeline(), SubjectResolver()
     hits = []

@@ -2,8 +2,8 @@
 import pytest
 
 from bot.content.spacy_pipeline import build_pipeline
-from bot.understanding.subjects import SubjectResolver
 from bot.paths import PROJECT_ROOT
+from bot.understanding.subjects import SubjectResolver
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +137,7 @@ def test_extractor_gives_a_span_for_a_parent_chosen_for_two_children():
     from rasa.nlu.constants import SPACY_DOCS
     from rasa.shared.nlu.constants import ENTITIES, TEXT
     from rasa.shared.nlu.training_data.message import Message
+
     from bot.rasa_ext.components.subject_extractor import SubjectExtractor
     text = "difference between somatuline and sandostatin"
     msg = Message(data={TEXT: text})

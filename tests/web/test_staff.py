@@ -204,6 +204,7 @@ def test_empty_store_shows_no_data_yet(tmp_path, monkeypatch):
 def test_make_report_writes_a_private_file(db_path, monkeypatch, capsys):
     import os
     import stat
+
     from bot.analytics import report
     monkeypatch.setenv("BOT_DATA_DIR", str(db_path.parent))
     assert report.main(["--month", "2025-03"]) == 0

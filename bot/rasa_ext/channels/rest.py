@@ -36,16 +36,16 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.privacy import erasure, log_filter
-from bot.rasa_ext import patches
-from bot.understanding.language import OtherLanguage
+from bot.answers.replies import Replies
 from bot.intake.limits import Limits
 from bot.intake.rate_limit import RateLimiter, TurnCounter
-from bot.privacy.redact import redact
 from bot.intake.request_checks import Payloads, check_body, clean_metadata, is_json_content_type, topic_ids
-from bot.answers.replies import Replies
+from bot.privacy import erasure, log_filter
+from bot.privacy.redact import redact
+from bot.rasa_ext import patches
 from bot.safety.store_failure import after_reply, fallback_reply
 from bot.safety.triage import shared_triage
+from bot.understanding.language import OtherLanguage
 
 log_filter.install()
 logger = logging.getLogger(__name__)

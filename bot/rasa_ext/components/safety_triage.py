@@ -17,9 +17,9 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.safety.triage import shared_triage
 from bot.understanding.intent_guard import IntentGuard
 from bot.understanding.text import QUESTION
-from bot.safety.triage import shared_triage
 
 # disposition -> intent the rules answer (the table in content/dispositions.yml names them too;
 # tests/safety/test_dispositions.py checks the two agree)

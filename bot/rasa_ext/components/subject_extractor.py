@@ -20,9 +20,9 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.understanding.text import question_start
 from bot.content.spacy_pipeline import UNCOVERED
 from bot.understanding.subjects import SubjectResolver
+from bot.understanding.text import question_start
 
 MASK = {"SUBJECT": "__subject__", UNCOVERED: "__topic__"}
 

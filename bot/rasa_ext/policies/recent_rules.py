@@ -12,18 +12,18 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.core.domain import Domain, State
-from rasa.core.policies.policy import PolicyPrediction
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.understanding.follow_up import FollowUp, Turn, subject_in_context
-from bot.understanding.intent_guard import IntentGuard
 from bot.safety.across_turns import TURNS, UserTurn, escalation
 from bot.safety.triage import shared_triage
+from bot.understanding.follow_up import FollowUp, Turn, subject_in_context
+from bot.understanding.intent_guard import IntentGuard
 
 ANSWER = "action_answer"
 

@@ -40,9 +40,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.rasa_ext.patches import failsafe_passthrough
-from bot.settings import Timeouts
-from bot.safety.store_failure import TrackerUnavailable, TurnNotSaved
 from bot.rasa_ext.stores.sqlite_tracker import CachedSQLTrackerStore, current_session
+from bot.safety.store_failure import TrackerUnavailable, TurnNotSaved
+from bot.settings import Timeouts
 
 logger = logging.getLogger(__name__)
 MARK = "_net_stored"  # on a tracker: (newest event id in the database, events of it stored)
