@@ -45,12 +45,13 @@ MAX_HEADER_BYTES = 16384    # URLs and headers; a longer request line gets 431/4
 MAX_BODY_BYTES = 16384      # no route takes a body; a longer one is refused, never buffered
 STATIC_FILES = {
     "/widget.js": ("widget.js", "text/javascript; charset=utf-8"),
+    "/widget-store.js": ("widget-store.js", "text/javascript; charset=utf-8"),
     "/widget.css": ("widget.css", "text/css; charset=utf-8"),
     "/site.css": ("site.css", "text/css; charset=utf-8"),
     "/nurses.js": ("nurses.js", "text/javascript; charset=utf-8"),
 }
 # Read from other origins: the hospital's pages embed the widget from this server.
-CROSS_ORIGIN_OK = {"/widget.js", "/widget.css", "/topics.json"} | feedback_assets.CROSS_ORIGIN_OK
+CROSS_ORIGIN_OK = {"/widget.js", "/widget-store.js", "/widget.css", "/topics.json"} | feedback_assets.CROSS_ORIGIN_OK
 
 NOT_FOUND = b"""<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>Page not found</title></head>

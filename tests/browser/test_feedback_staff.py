@@ -149,7 +149,7 @@ def staff_url(tmp_path_factory, fake_rasa_server):
     s.add_question(store.stamp({"id": "q", "conv": "x", "trigger": "second_miss",
                                 "text": "is [word] covered by the [word] for travel?"}, datetime(2025, 3, 10).timestamp()))
     server = make_server("127.0.0.1", 0, bot_url=fake_rasa_server.url, quiet=True)
-    server.staff = StaffApp(TOKEN, db_path=path, clinic_name="Example Hospital NET Service")
+    server.app.staff = StaffApp(TOKEN, db_path=path, clinic_name="Example Hospital NET Service")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server.url
     server.shutdown()

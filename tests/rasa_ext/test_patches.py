@@ -108,3 +108,66 @@ def test_action_server_calls_reuse_one_connection():
             await runner.cleanup()
 
     asyncio.run(main())
+
+
+# ---- applying them: one explicit call, once, version-guarded, with a switch --------------------
+
+def test_apply_is_explicit_idempotent_and_complete():
+    assert patches.apply() == [p.name for p in patches.PATCHES]
+    assert patches.apply() is patches.apply()            # once per process
+    assert patches.applied() == [p.name for p in patches.PATCHES]
+    assert "5 patches applied" in patches.summary()
+
+
+def test_the_switch_leaves_rasa_as_shipped(monkeypatch, caplog):
+    patches.revert()
+    try:
+        monkeypatch.setenv(patches.ENV, "off")
+        assert patches.apply() == [] and patches.applied() == []
+        assert RemoteAction._validate_action_result is action_validation._original
+        assert "patches off" in caplog.text
+    finally:
+        monkeypatch.delenv(patches.ENV)
+        patches.revert()
+        patches.apply()
+    assert patches.applied() == [p.name for p in patches.PATCHES]
+
+
+def test_another_rasa_version_is_refused_with_a_clear_error(monkeypatch, caplog):
+    import rasa
+    patches.revert()
+    try:
+        monkeypatch.setattr(rasa, "__version__", "3.7.0")
+        assert patches.apply() == [] and patches.applied() == []
+        assert any(r.levelname == "ERROR" and "3.7.0" in r.getMessage() and patches.SUPPORTED_RASA in r.getMessage()
+                   for r in caplog.records)
+    finally:
+        monkeypatch.undo()
+        patches.revert()
+        patches.apply()
+
+
+def test_the_postgres_pass_through_refuses_another_rasa(monkeypatch):
+    import rasa
+
+    from bot.rasa_ext.patches import failsafe_passthrough
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with pytest.raises(RuntimeError, match="3.7.0"):
+        failsafe_passthrough.apply(type("Store", (), {}))
+
+
+@pytest.mark.parametrize("switch,said", [("on", "5 patches applied"), ("off", "no patches applied")])
+def test_every_rasa_command_goes_through_the_entry_point_that_applies_them(switch, said):
+    """make runs `rasa train`, `rasa data validate`, `rasa test core` and bot.ops.serve runs
+    `rasa run` as `python -m bot.rasa_ext.run ...`: the patches (or the switch) hold in each."""
+    import os
+    import subprocess
+    import sys
+
+    from bot.paths import PROJECT_ROOT
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    assert "RASA := $(PY) -m bot.rasa_ext.run" in makefile and "$(VENV)/bin/rasa" not in makefile
+    out = subprocess.run([sys.executable, "-m", "bot.rasa_ext.run", "--version"], cwd=PROJECT_ROOT,
+                         env=dict(os.environ, NETBOT_RASA_PATCHES=switch, PYTHONPATH=str(PROJECT_ROOT)),
+                         capture_output=True, text=True, timeout=120)
+    assert said in out.stderr and "3.6.21" in out.stdout

@@ -1,7 +1,8 @@
 /*
  * NET information chat widget. Self-hosted: no CDN, no tracking, no external fonts, no cookies.
  *
- * Embed with one tag (widget.css is loaded from the same place as this script):
+ * Embed with one tag (widget.css and widget-store.js, what the widget keeps in the browser, are
+ * loaded from the same place as this script):
  *   <script src="/widget.js" data-bot-url="http://localhost:5005" data-clinic-name="..."
  *           data-nurse-line="..." data-primary-color="#005eb8" defer></script>
  * Optional: data-team-name, data-nurse-hours, data-emergency-number (default 999), data-timeout-ms,
@@ -43,9 +44,6 @@
     clearOnClose: ds.clearOnClose === "true"
   };
   cfg.secure = secureBotUrl(cfg.botUrl);
-  var KEY = { sender: "netChat.sender", log: "netChat.transcript", open: "netChat.open", active: "netChat.active" };
-  var MAX_ITEMS = 200;
-  var store = safeStorage();
 
   // ---------- colour: white text on the primary colour must reach 4.5:1 ----------
   function luminance(hex) {
@@ -78,61 +76,13 @@
     try { var u = new URL(url || "", location.href); return /^https?:$/.test(u.protocol) && url ? u.href : ""; } catch (e) { return ""; }
   }
 
-  // ---------- storage and ids ----------
-  function safeStorage() {
-    try {
-      var s = window.sessionStorage;
-      s.setItem("netChat.test", "1");
-      s.removeItem("netChat.test");
-      return s;
-    } catch (e) {
-      var mem = {};
-      return {
-        getItem: function (k) { return Object.prototype.hasOwnProperty.call(mem, k) ? mem[k] : null; },
-        setItem: function (k, v) { mem[k] = String(v); },
-        removeItem: function (k) { delete mem[k]; }
-      };
-    }
-  }
-  function newId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var hex = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return hex.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
-  }
-  function idle() {
-    var last = parseInt(store.getItem(KEY.active) || "0", 10);
-    return !last || Date.now() - last > cfg.idleMs;
-  }
-  function forgetLocal() {
-    store.removeItem(KEY.log);
-    store.removeItem(KEY.sender);
-    store.removeItem(KEY.active);
-  }
-  function touch() { store.setItem(KEY.active, String(Date.now())); }
-  function loadState() {
-    var state = null;
-    if (idle()) forgetLocal();   // nothing older than the idle limit survives a reload
-    try { state = JSON.parse(store.getItem(KEY.log) || "null"); } catch (e) { state = null; }
-    if (!state || !Array.isArray(state.items)) state = { greeted: false, items: [] };
-    var sender = store.getItem(KEY.sender);
-    if (!sender) { sender = newId(); store.setItem(KEY.sender, sender); touch(); }
-    return { sender: sender, greeted: !!state.greeted, items: state.items.filter(validItem) };
-  }
-  // What the patient typed is never written to storage: only the chat's own items are kept.
-  function saveState() {
-    state.items = state.items.slice(-MAX_ITEMS);
-    var kept = state.items.filter(function (it) { return it.who !== "user" || it.fromButton; });
-    touch();
-    try { store.setItem(KEY.log, JSON.stringify({ greeted: state.greeted, items: kept })); } catch (e) { /* full */ }
-  }
-  // The short reference a patient can quote to the trust (bot/privacy/erasure.py makes the same one).
-  function reference(sender) {
-    var core = String(sender).replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toUpperCase();
-    return core.length > 4 ? core.slice(0, 4) + "-" + core.slice(4) : core;
-  }
-  function validItem(it) { return it && typeof it.text === "string" && /^(user|bot|note|error)$/.test(it.who); }
+  // ---------- what is kept in the browser: widget-store.js (docs/privacy.md) ----------
+  var keep = null;           // set in start(), once widget-store.js has loaded
+  function loadState() { return keep.load(); }
+  function saveState() { keep.save(state); }
+  function forgetLocal() { keep.forget(); }
+  function idle() { return keep.idle(); }
+  function reference(sender) { return keep.reference(sender); }
 
   // ---------- DOM helpers: data goes in as text nodes only, never parsed as HTML ----------
   function el(tag, cls, text, attrs) {
@@ -182,7 +132,7 @@
   }
 
   // ---------- build the widget ----------
-  var state = loadState();
+  var state = null;          // the conversation, loaded in start()
   var generation = 0;        // bumps on "Clear conversation": late replies of the old one are dropped
   var queue = Promise.resolve();
   var pending = 0;
@@ -410,7 +360,7 @@
     launcher.hidden = true;
     launcher.setAttribute("aria-expanded", "true");
     root.classList.add("netw--open");
-    store.setItem(KEY.open, "1");
+    keep.setOpen(true);
     log.scrollTop = log.scrollHeight;
     if (moveFocus !== false) input.focus();
   }
@@ -420,7 +370,7 @@
     launcher.hidden = false;
     launcher.setAttribute("aria-expanded", "false");
     root.classList.remove("netw--open");
-    store.removeItem(KEY.open);
+    keep.setOpen(false);
     launcher.focus();
   }
   // Delete the conversation on the server first (after any message still on its way), then
@@ -452,7 +402,7 @@
   }
   // A tab left open: after the idle limit, the conversation is no longer shown or stored here.
   setInterval(function () {
-    if (state.items.length && idle()) {
+    if (state && state.items.length && idle()) {
       generation += 1;
       forgetLocal();
       state = loadState();
@@ -499,22 +449,39 @@
   }
 
   function start() {
+    keep = window.__netChatStore(cfg);
+    state = loadState();
     root.hidden = false;
     renderAll();
     var topicId = takeTopicParam();
     if (topicId) startTopic(topicId);
-    else if (store.getItem(KEY.open)) { open(false); greetOnce(); }
+    else if (keep.wasOpen()) { open(false); greetOnce(); }
   }
+  // Starts once widget-store.js has loaded and widget.css has loaded (or failed, or 3 s passed).
   function mount() {
     document.body.appendChild(root);
     document.head.appendChild(el("script", null, null, { src: ORIGIN + "/feedback.js", defer: "" }));
-    if (document.querySelector("link[data-netw-css]")) { start(); return; }
+    var waiting = 2, started = false;
+    var ready = function () {
+      waiting -= 1;
+      if (waiting <= 0 && !started) { started = true; start(); }
+    };
+    if (window.__netChatStore) ready();
+    else {
+      var lib = el("script", null, null, { src: ORIGIN + "/widget-store.js" });
+      lib.addEventListener("load", ready);
+      lib.addEventListener("error", function () {
+        if (window.console) console.warn("NET chat: " + ORIGIN + "/widget-store.js did not load; the chat is off");
+      });
+      document.head.appendChild(lib);
+    }
+    if (document.querySelector("link[data-netw-css]")) { ready(); return; }
     var css = el("link", null, null, { rel: "stylesheet", href: ORIGIN + "/widget.css", "data-netw-css": "" });
-    var started = false;
-    var go = function () { if (!started) { started = true; start(); } };
-    css.addEventListener("load", go);
-    css.addEventListener("error", go);
-    setTimeout(go, 3000);
+    var styled = false;
+    var once = function () { if (!styled) { styled = true; ready(); } };
+    css.addEventListener("load", once);
+    css.addEventListener("error", once);
+    setTimeout(once, 3000);
     document.head.appendChild(css);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
