@@ -1,7 +1,7 @@
 """How the triage verdict overrides the classifier (pure decision function)."""
 import pytest
 
-from bot.rasa_ext.components.safety_triage import DEMOTE, decide, demoted_ranking
+from bot.safety.overrides import DEMOTE, decide, demoted_ranking
 
 
 @pytest.mark.parametrize("disposition,negated,predicted,forced", [

@@ -16,8 +16,8 @@ import yaml
 from bot import content
 from bot.answers.replies import Replies
 from bot.paths import PROJECT_ROOT
-from bot.rasa_ext.components.safety_triage import DISPOSITION_INTENT
 from bot.safety.dispositions import ORDER, DispositionTable, Finding
+from bot.safety.overrides import DISPOSITION_INTENT
 from bot.safety.triage import Triage
 from bot.settings import Settings
 

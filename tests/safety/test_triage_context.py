@@ -76,7 +76,7 @@ def test_crisis_is_never_read_as_past_or_imagined(triage):
 def test_context_makes_a_classifier_only_emergency_non_urgent():
     """SafetyTriage passes `downplayed` when the triage read a context: the classifier alone
     cannot call 999 on a story or on something that is over."""
-    from bot.rasa_ext.components.safety_triage import DEMOTE, decide
+    from bot.safety.overrides import DEMOTE, decide
     assert decide("none", False, "emergency", 0.9, downplayed=True) == DEMOTE
     assert decide("soon", False, "emergency", 0.9, downplayed=True) == "report_symptom"
 
@@ -91,7 +91,7 @@ def test_fine_before_the_event_does_not_make_it_over(triage, text):
 
 
 def test_backstory_then_a_question_gets_the_answer():
-    from bot.rasa_ext.components.safety_triage import decide
+    from bot.safety.overrides import decide
     # "when I collapsed last year they found my NET. What drugs are there for pancreatic NETs?"
     assert decide("soon", False, "ask_who_for", 0.8, info_question=True, context="past") is None
     # without a question about a subject, or with no context, the symptom reply stays
@@ -157,7 +157,7 @@ def test_onset_minutes_ago_escalates_and_nearly_fainting_is_a_concern(triage, te
 
 
 def test_backstory_then_a_question_with_cue_words_is_the_question_whatever_the_classifier_said():
-    from bot.rasa_ext.components.safety_triage import decide
+    from bot.safety.overrides import decide
     # "My husband had a stroke 3 years ago and recovered well. Now he has a pancreatic NET -
     # which newer drugs are licensed for that?" read by the classifier as a symptom report
     assert decide("soon", False, "report_symptom", 0.6, info_question=True, context="past",
