@@ -77,6 +77,12 @@ def test_the_triage_s_own_disposition_wins_when_it_records_one():
     assert disposition("report_symptom", {"disposition": "made-up"}) == "soon"
 
 
+def test_a_symptom_the_classifier_found_counts_as_the_reply_the_patient_got():
+    """The triage found no phrase, the classifier's symptom guess sent the symptom reply: soon."""
+    assert disposition("report_symptom", {"disposition": "none"}) == "soon"
+    assert disposition("ask_what_is", {"disposition": "none"}) == "none"
+
+
 def test_emergency_turn_records_rule_and_disposition():
     events = [user("crushing chest pain", intent="emergency", triage={"level": "emergency", "category": "chest_pain"}),
               action("utter_emergency", 100.002), bot("Call 999 now", 100.002), action("action_listen", 100.003)]

@@ -188,7 +188,7 @@ def played(stack):
 @pytest.fixture(scope="module")
 def staff_url(stack):
     server = make_server("127.0.0.1", 0, bot_url=stack.url, quiet=True)
-    server.staff = StaffApp(TOKEN, db_path=Path(stack.data_dir) / "analytics.db", clinic_name="Example")
+    server.app.staff = StaffApp(TOKEN, db_path=Path(stack.data_dir) / "analytics.db", clinic_name="Example")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server.url
     server.shutdown()
