@@ -15,7 +15,7 @@ from tests.e2e.harness import Stack, text_of
 # Seconds. A Rasa restart is a cold start (about 15 s on a quiet machine); on a machine so busy
 # that a cold start takes longer than 15 s, up to twice the cold start measured in this run.
 WHOLE_WITHIN = 30
-COMMANDS = {"rasa": "rasa run", "actions": "rasa_sdk", "web": "bot.web.server"}
+COMMANDS = {"rasa": "bot.rasa_run", "actions": "bot.action_server", "web": "bot.web.server"}
 
 
 @pytest.fixture(scope="module")
