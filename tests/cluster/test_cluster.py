@@ -53,6 +53,24 @@ def test_turns_alternating_between_replicas_keep_their_context_and_are_stored_on
     assert problems(cluster.database_url, conversations) == []
 
 
+def test_clear_conversation_erases_it_from_postgresql(cluster):
+    """The widget's "Clear conversation" (POST /webhooks/rest/forget) on any replica deletes the
+    conversation's rows from the shared store (issue 17, on the cluster)."""
+    import json
+    import urllib.request
+    from tests.cluster.harness import stored
+    sender = "forget-" + uuid.uuid4().hex[:8]
+    post(cluster.replica_url(0), sender, "what is octreotide")
+    post(cluster.replica_url(1), sender, "how often is it given")
+    assert stored(cluster.database_url, [sender])[sender][0]
+    req = urllib.request.Request(cluster.replica_url(1).rstrip("/") + "/webhooks/rest/forget",
+                                 data=json.dumps({"sender": sender}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200 and json.loads(r.read())["forgotten"] is True
+    assert stored(cluster.database_url, [sender])[sender] == ([], 0)
+
+
 def test_simultaneous_messages_of_one_conversation_lose_and_duplicate_nothing(cluster):
     conversations, turns = bursts(cluster)
     assert [t.outcome for t in turns].count("normal") == len(turns) == 80
