@@ -1,9 +1,7 @@
 """Which safety disposition a turn ended in: ONE table, so the triage's names can change here only.
 
-The triage records its disposition in the message's parse data (`triage.disposition`). When it
-found nothing ("none") or recorded nothing (a button payload), the intent the safety rules
-answered is looked up in the table of content/dispositions.yml: a symptom the classifier
-recognised without a triage phrase still sent the symptom reply, and counts as "soon".
+The safety rules answer an intent (content/dispositions.yml names it for each disposition),
+so the intent says what the patient was sent first; the triage's own record is the fallback.
 """
 from __future__ import annotations
 
@@ -16,7 +14,10 @@ BY_INTENT = {spec["intent"]: name for name, spec in content.dispositions()["disp
 
 
 def disposition(intent: str | None, triage: dict | None = None) -> str:
+    """What the patient was sent first. The safety rules answer the intent, which the triage
+    forces for its own decisions and the classifier may choose on its own ("my ankles are a bit
+    puffy" with no red-flag phrase still gets the symptom reply): the intent decides."""
+    if intent in BY_INTENT:
+        return BY_INTENT[intent]
     named = (triage or {}).get("disposition")
-    if named in DISPOSITIONS and named != "none":
-        return named
-    return BY_INTENT.get(intent or "", "none")
+    return named if named in DISPOSITIONS else "none"

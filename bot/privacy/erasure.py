@@ -133,6 +133,14 @@ def delete_conversations(db: Path, senders: list[str]) -> int:
     return deleted
 
 
+def delete_sql_conversation(engine, sender: str) -> int:
+    """Delete one conversation's events from any SQL tracker store (PostgreSQL in cluster mode)
+    through its SQLAlchemy engine; rows deleted. PostgreSQL reclaims the space on VACUUM."""
+    from sqlalchemy import text
+    with engine.begin() as conn:
+        return conn.execute(text("DELETE FROM events WHERE sender_id = :s"), {"s": sender}).rowcount
+
+
 def delete_lock_rows(locks_db: Path, senders: list[str]) -> None:
     if not locks_db.exists():
         return

@@ -161,6 +161,10 @@ class WidgetServer:
         """The staff page's app (bot/web/staff.py), or None when it is off."""
         return self.app.staff
 
+    @staff.setter
+    def staff(self, app) -> None:
+        self.app.staff = app
+
     @property
     def url(self) -> str:
         host, port = self.server_address

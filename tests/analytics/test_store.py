@@ -72,9 +72,13 @@ def test_dispositions_come_from_one_table(intent, expected):
     assert set(BY_INTENT.values()) <= {"emergency", "crisis", "urgent", "soon"}
 
 
-def test_the_triage_s_own_disposition_wins_when_it_records_one():
-    assert disposition("report_symptom", {"disposition": "urgent"}) == "urgent"
-    assert disposition("report_symptom", {"disposition": "made-up"}) == "soon"
+def test_the_intent_the_safety_rules_answered_decides():
+    # the triage forces the intent for its own decisions; a classifier-only symptom report has
+    # no triage disposition but still got the symptom reply
+    assert disposition("urgent_symptom", {"disposition": "urgent"}) == "urgent"
+    assert disposition("report_symptom", {"disposition": "none"}) == "soon"
+    assert disposition("ask_what_is", {"disposition": "made-up"}) == "none"
+    assert disposition(None, {"disposition": "crisis"}) == "crisis"
 
 
 def test_a_symptom_the_classifier_found_counts_as_the_reply_the_patient_got():

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from bot.ops.cluster import LocalCluster
-from bot.settings import Timeouts
+from bot.settings import Settings, Timeouts
 from tests.cluster.harness import EMERGENCY, Load, bursts, post, problems
 
 
@@ -54,6 +54,25 @@ def test_turns_alternating_between_replicas_keep_their_context_and_are_stored_on
     assert problems(cluster.database_url, conversations) == []
 
 
+def test_clear_conversation_erases_it_from_postgresql(cluster):
+    """The widget's "Clear conversation" (POST /webhooks/rest/forget) on any replica deletes the
+    conversation's rows from the shared store (issue 17, on the cluster)."""
+    import json
+    import urllib.request
+
+    from tests.cluster.harness import stored
+    sender = "forget-" + uuid.uuid4().hex[:8]
+    post(cluster.replica_url(0), sender, "what is octreotide")
+    post(cluster.replica_url(1), sender, "how often is it given")
+    assert stored(cluster.database_url, [sender])[sender][0]
+    req = urllib.request.Request(cluster.replica_url(1).rstrip("/") + "/webhooks/rest/forget",
+                                 data=json.dumps({"sender": sender}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200 and json.loads(r.read())["forgotten"] is True
+    assert stored(cluster.database_url, [sender])[sender] == ([], 0)
+
+
 def test_simultaneous_messages_of_one_conversation_lose_and_duplicate_nothing(cluster):
     conversations, turns = bursts(cluster)
     assert [t.outcome for t in turns].count("normal") == len(turns) == 80
@@ -83,7 +102,7 @@ def test_a_postgresql_outage_longer_than_the_retries_still_puts_safety_first(clu
         cluster.wait_postgres()
     assert reply.status == 200 and reply.messages[0]["text"].startswith(EMERGENCY)
     assert reply.outcome == "fallback"  # then "cannot look that up" with the nurse line
-    assert question.outcome == "fallback" and "01234 567 890" in question.body
+    assert question.outcome == "fallback" and Settings.load().nurse_line in question.body
     assert question.t1 - question.t0 < Timeouts.load().store_retry_s + 3
 
 

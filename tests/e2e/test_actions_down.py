@@ -22,7 +22,8 @@ def rasa_only():
     ("emergency", "what is lanreotide? also I cant breath"),
     ("emergency", "i took all my tablets an hour ago on purpose"),
     ("emergency", "my son has a rope in his room and says he will do it tonight"),
-    ("emergency", "i want to kill myself"),   # own words: 999 first (content/dispositions.yml)
+    ("emergency", "i want to kill myself"),            # in so many words: 999 first
+    ("crisis", "my husband says he wants to kill himself"),
     ("crisis", "i have been having thoughts of ending my life"),
     ("crisis", "my dad keeps telling me he wishes he was dead"),
     ("urgent", "i am on everolimus and my temperature is 38.4"),

@@ -229,16 +229,30 @@ class GuardedRestInput(RestInput):
         """Delete the conversation everywhere (bot/privacy/erasure.py), holding its lock so no turn of
         it runs meanwhile, then drop this worker's cached copy and the lock row."""
         store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
-        db = sqlite_path(store)
-        if db is None:
-            raise RuntimeError("erasure needs the SQLite conversation store")
+        db, engine = sqlite_path(store), getattr(store, "engine", None)
+        if db is None and engine is None:
+            raise RuntimeError("erasure needs an SQL conversation store")
         loop = asyncio.get_running_loop()
         async with agent.lock_store.lock(sender, wait_time_in_seconds=0.05):
-            await loop.run_in_executor(None, erasure.delete_conversations, db, [sender])
+            if db is not None:
+                await loop.run_in_executor(None, erasure.delete_conversations, db, [sender])
+            else:  # PostgreSQL (cluster mode): the same rows, through the store's own engine
+                await loop.run_in_executor(None, erasure.delete_sql_conversation, engine, sender)
             cache = getattr(store, "_cache", None)
             if cache is not None:
                 cache.pop(sender, None)
         agent.lock_store.delete_lock(sender)
+        await loop.run_in_executor(None, forget_analytics, sender)
+
+
+def forget_analytics(sender: str) -> None:
+    """The conversation's analytics rows go too (bot/analytics/: no text, but linked to it)."""
+    from bot.analytics.store import forget_sender
+    from bot.settings import Settings
+    try:
+        forget_sender(sender, Settings.load().keep_conversations_days)
+    except Exception as e:  # the conversation itself is gone; the analytics expire with retention
+        logger.error("rest: forget analytics failed: %s", type(e).__name__)
 
 
 def sqlite_path(store) -> Path | None:

@@ -26,6 +26,7 @@ import asyncio
 import json
 import logging
 import os
+import random
 import time
 from contextlib import asynccontextmanager
 from typing import AsyncGenerator, Callable, Optional, Text
@@ -72,7 +73,7 @@ class AtomicRedisLockStore(RedisLockStore):
 
     def _transact_once(self, key: str, change):
         with self.red.pipeline() as pipe:
-            for _ in range(WATCH_RETRIES):
+            for attempt in range(WATCH_RETRIES):
                 try:
                     pipe.watch(key)
                     raw = pipe.get(key)
@@ -88,6 +89,9 @@ class AtomicRedisLockStore(RedisLockStore):
                     pipe.execute()
                     return result
                 except redis.WatchError:
+                    # another client won the race: back off a little, at random, so that racing
+                    # clients spread out instead of colliding again (seen with 4 busy processes)
+                    time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
                     continue
         raise LockError(f"Lock queue kept changing ({WATCH_RETRIES} tries).")
 
