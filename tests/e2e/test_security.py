@@ -61,11 +61,14 @@ def test_normal_conversation_logs_no_error_or_warning(stack):
 
 def test_failing_paths_log_no_patient_text(stack):
     # H3: a crafted payload made an action fail; rasa-sdk echoed the tracker and Rasa logged it
-    s = sender()
-    stack.say(s, NAME_DOB)
-    for payload in BAD_PAYLOADS:
-        status, reply = stack.post_raw(json.dumps({"sender": s, "message": payload}).encode())
-        assert status == 200 and reply and reply[0].get("text"), payload
+    # a few payloads per conversation: eleven quick messages in one conversation can meet the
+    # per-conversation rate limit (one worker's share of it), which is not what this tests
+    for i in range(0, len(BAD_PAYLOADS), 3):
+        s = sender()
+        stack.say(s, NAME_DOB)
+        for payload in BAD_PAYLOADS[i:i + 3]:
+            status, reply = stack.post_raw(json.dumps({"sender": s, "message": payload}).encode())
+            assert status == 200 and reply and reply[0].get("text"), payload
     # a store failure: the conversation file is locked by another writer for longer than Rasa waits
     db = sqlite3.connect(Path(stack.data_dir) / "tracker.db", timeout=1, isolation_level=None)
     db.execute("BEGIN IMMEDIATE")
