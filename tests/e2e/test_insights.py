@@ -114,8 +114,12 @@ class Script:
     def post(self, path, body, result="stored"):
         req = urllib.request.Request(f"{self.stack.url}/webhooks/feedback/{path}", data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            assert json.loads(r.read())["result"] == result
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                assert json.loads(r.read())["result"] == result
+        except urllib.error.HTTPError as e:  # say why: the server logs the error's type, never content
+            raise AssertionError(f"{path}: HTTP {e.code}; server said: "
+                                 + "".join(line for line in self.stack.log if "feedback" in line)[-2000:]) from e
 
     def conversation(self, i):
         sender = f"e2e-{uuid.uuid4()}"
