@@ -79,7 +79,7 @@ class ActionAnswer(Action):
             aspect = answer.aspect if answer else aspect
             why["check"] = verdict.rule
         else:
-            aspect, answer = self.choose(comp, aspect, subject, text, why) if subject else (aspect, None)
+            aspect, answer = self.choose(comp, aspect, subject, text) if subject else (aspect, None)
         if answer is None:
             send(dispatcher, replies().messages("clarify_subject"))
             return [SlotSet("misses", 0.0)]
@@ -139,19 +139,12 @@ class ActionAnswer(Action):
         return (best[len("ask_"):] if best else None) or tracker.get_slot("aspect") or "what_is"
 
     @staticmethod
-    def choose(comp, aspect: str, subject: str, text: str, why: dict | None = None):
+    def choose(comp, aspect: str, subject: str, text: str):
         """(aspect, answer). The classifier's reading, unless cue words or the subject's own
-        overview give an answer that is more about this subject than a distant parent's; then,
-        unless another answer's reviewed example questions are clearly more like the question
-        (bot/answers/matcher.py: recorded in `why`)."""
+        overview give an answer that is more about this subject than a distant parent's."""
         cue = guard().cue_aspect(text)
         if aspect in NET_LEVEL and cue == aspect:
             return aspect, comp.kb.answer(aspect, subject)
         readings = [aspect] + ([cue] if cue else []) + list(OVERVIEW_ASPECTS)
-        found = comp.kb.closest(readings, subject) or (aspect, comp.kb.answer(aspect, subject))
-        better = comp.prefer((questions_last_first(text) or [text])[0], subject, found[1]) if found[1] else None
-        if better:
-            if why is not None:
-                why.update(better[1])
-            return better[0].aspect, better[0]
-        return found
+        found = comp.kb.closest(readings, subject)
+        return found if found else (aspect, comp.kb.answer(aspect, subject))

@@ -7,7 +7,6 @@ import re
 from bot import content
 from bot.answers import provenance
 from bot.answers.knowledge import Answer, KnowledgeService
-from bot.answers.matcher import ExampleMatcher
 from bot.answers.replies import Replies, topic_payload
 from bot.content import governance, source
 
@@ -25,20 +24,6 @@ class Composer:
         self.links = glossary_links(kb, self.withheld_terms)
         words = content.load_yaml(content.CONTENT_DIR / "personal.yml")["prognosis_words"]
         self._prognosis = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
-        self.matcher = ExampleMatcher(kb.examples(), kb.aspects(), kb.names())
-
-    def prefer(self, question: str, subject: str, chosen: Answer) -> tuple[Answer, dict] | None:
-        """The answer about `subject` (or its nearest parent) of the kind of question whose
-        reviewed examples are clearly more like `question` than the chosen answer's kind's
-        (bot/answers/matcher.py), with why. Not for an overview given because the source has no
-        answer of the kind asked."""
-        if not chosen.exact:
-            return None
-        found = self.matcher.prefer(question, chosen.id, self.kb.about(subject) - self.withheld)
-        better = self.kb.closest([found.aspect], subject) if found else None
-        if not better or better[1].id in self.withheld or better[1].id == chosen.id:
-            return None
-        return better[1], found.why(chosen.id)
 
     def footer(self, answer: Answer, first: bool = False) -> dict:
         """One message: the next step, then where the facts come from; in the first answer of

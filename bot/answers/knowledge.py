@@ -114,27 +114,6 @@ class KnowledgeService:
                     best = (key, aspect, ans)
         return (best[1], best[2]) if best else None
 
-    def examples(self) -> dict[str, list[str]]:
-        """{answer id: [its button title, its reviewed example questions]} (bot/answers/matcher.py)."""
-        return {r["id"]: [r["question"], *json.loads(r.get("examples") or "[]")] for r in self.db["answers"].rows}
-
-    def aspects(self) -> dict[str, str]:
-        """{answer id: its kind of question}."""
-        return {r["id"]: r["aspect"] for r in self.db["answers"].rows}
-
-    def names(self) -> dict[str, str]:
-        """{subject name patients use: the subject's kind}, for masking (bot/answers/matcher.py)."""
-        return {r["name"]: self._subjects[r["subject"]]["kind"] or "thing" for r in self.db["subject_names"].rows
-                if self._subjects.get(r["subject"], {}).get("covered")}
-
-    def about(self, subject: str) -> set[str]:
-        """Ids of the answers about `subject` or one of its parents."""
-        chain = self.chain(subject)
-        if not chain:
-            return set()
-        marks = ",".join("?" * len(chain))
-        return {r["id"] for r in self.db["answers"].rows_where(f"subject in ({marks})", chain, select="id")}
-
     def by_id(self, answer_id: str) -> Answer | None:
         rows = list(self.db["answers"].rows_where("id = ?", [answer_id]))
         return self._answer(rows[0], exact=True) if rows else None

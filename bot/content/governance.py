@@ -27,7 +27,7 @@ STATUSES = ("draft", "approved", "retired")
 SIGNED = ("approved", "retired")  # decisions that need a name, a role and a hash
 # What the reviewer reads, per kind of unit: an edit to any of these undoes the sign-off.
 FIELDS = {
-    "answer": ("aspect", "subject", "question", "text", "next_step", "cites", "glossary", "examples"),
+    "answer": ("aspect", "subject", "question", "text", "next_step", "cites", "glossary"),
     "glossary": ("term", "aliases", "text"),
     "label": ("label",),
     "reply": ("messages", "buttons"),

@@ -17,7 +17,7 @@ from bot.content.source import load_passages
 from bot.paths import KNOWLEDGE_DB
 
 DB_PATH = KNOWLEDGE_DB
-SCHEMA_VERSION = "3"  # 2: answers.glossary (links), meta.mode; 3: answers.examples, subjects.kind
+SCHEMA_VERSION = "2"  # 2: answers.glossary (links), meta.mode
 
 
 class ContentError(ValueError):
@@ -78,9 +78,9 @@ def build(db_path: Path = DB_PATH, root: Path = CONTENT_DIR, mode: str = "develo
     db["passages"].insert_all(passages.values(), pk="id")
     db["passages"].enable_fts(["title", "text"])
     db["subjects"].insert_all(
-        [{"id": sid, "label": s["label"], "parent": s.get("parent"), "covered": True, "kind": s.get("kind")}
+        [{"id": sid, "label": s["label"], "parent": s.get("parent"), "covered": True}
          for sid, s in vocab["subjects"].items()]
-        + [{"id": sid, "label": s["label"], "parent": None, "covered": False, "kind": None}
+        + [{"id": sid, "label": s["label"], "parent": None, "covered": False}
            for sid, s in (vocab.get("uncovered") or {}).items()], pk="id")
     db["subject_names"].insert_all(
         [{"name": str(n).lower(), "subject": sid}
@@ -91,7 +91,6 @@ def build(db_path: Path = DB_PATH, root: Path = CONTENT_DIR, mode: str = "develo
           "text": " ".join(a["text"].split()), "next_step": a["next_step"],
           "cites": json.dumps(a["cites"]), "topic": a["topic"],
           "glossary": json.dumps([str(t) for t in a.get("glossary") or []]),
-          "examples": json.dumps([str(q) for q in a.get("examples") or []]),
           **_review(signed.get(("answer", str(a["id"]))))} for a in answers],
         pk="id")
     db["answers"].create_index(["aspect", "subject"], unique=True)
