@@ -18,6 +18,9 @@
  * chat's own replies, and is emptied after data-idle-minutes without activity.
  * The bot URL must be https (except on this computer: localhost).
  * Server text is only ever put into the page as text nodes; http(s) URLs become links.
+ * Why ~490 lines in one file: the colour, URL and DOM helpers run synchronously while the tag is
+ * read (before anything else can load), and the rest shares one closure over the chat's state;
+ * what could stand alone already does (widget-store.js, feedback.js).
  */
 (function () {
   "use strict";
