@@ -208,7 +208,8 @@ def test_a_message_about_something_other_than_nets_is_out_of_scope(guard):
     assert guard.adjust("ask_how_treated", t, "whats the treatment for an ear infection", "treatment",
                         None)[0] == "out_of_scope"
     oos = rank(("out_of_scope", 0.6), ("ask_how_treated", 0.3))
-    assert guard.adjust("out_of_scope", oos, "best treatment for acne", "treatment", None) is None
+    # kept out of scope, as sure as it was (decided, so the fallback cannot call it a close call)
+    assert guard.adjust("out_of_scope", oos, "best treatment for acne", "treatment", None) == ("out_of_scope", 0.6)
     # ...but a real NET subject with the same words is the NET question
     assert guard.adjust("ask_how_treated", t, "treatment for nets and acne", "net", None) is None
 

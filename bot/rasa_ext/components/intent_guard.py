@@ -13,8 +13,8 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.understanding.guard_rules import decide
-from bot.understanding.intent_guard import IntentGuard
+from bot.understanding.guard_rules import below, decide
+from bot.understanding.intent_guard import CLOSE, IntentGuard
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -54,9 +54,11 @@ class IntentGuardComponent(GraphComponent, IntentClassifier):
                 # the overruled guess leaves the ranking, so it cannot make the choice look
                 # "ambiguous" to the FallbackClassifier
                 rest = [r for r in ranking if r.get("name") not in (new[0], current) and r.get("name") not in drop]
-                message.set(INTENT_RANKING_KEY, [chosen] + rest, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [chosen] + below(rest, chosen["confidence"] - CLOSE),
+                            add_to_output=True)
             elif drop and any(r.get("name") in drop for r in ranking[1:]):
                 message.set(INTENT_RANKING_KEY, ranking[:1] + [r for r in ranking[1:] if r.get("name") not in drop],
                             add_to_output=True)
             message.set("guard", {"rule": decision.rule}, add_to_output=True)
         return messages
+
