@@ -34,6 +34,9 @@ class ActionAnswer(Action):
             send(dispatcher, replies().messages("kb_unavailable"))
             return []
         intent, entities, text = latest(tracker)
+        # feelings first, then a question: a word about the feelings, then the answer
+        ack = replies().messages("feelings_first") if ((tracker.latest_message or {}).get("guard") or {}).get(
+            "was") == "distress" else []
         uncovered_at = next((e.get("start") for e in (tracker.latest_message or {}).get("entities") or []
                              if e.get("entity") == "uncovered_topic"), None)
         if entities.get("uncovered_topic") and intent != "ask_not_covered" and not guard().off_topic(text) \
@@ -44,15 +47,15 @@ class ActionAnswer(Action):
             entities.pop("uncovered_topic")
         meaning = None if entities.get("uncovered_topic") else self.meaning(comp, entities.get("subject"), text)
         if meaning and intent in ("ask_what_is", "ask_what_for", "ask_not_covered"):
-            send(dispatcher, meaning)  # "what does indolent mean": the glossary's plain meaning
+            send(dispatcher, ack + meaning)  # "what does indolent mean": the glossary's plain meaning
             return [SlotSet("misses", 0.0)]
         if intent == "ask_not_covered" or entities.get("uncovered_topic"):
-            send(dispatcher, comp.not_covered(entities.get("uncovered_topic")))
+            send(dispatcher, ack + comp.not_covered(entities.get("uncovered_topic")))
             return [SlotSet("misses", 0.0)]
         in_context = context_subject(tracker)
         several = self.several(comp, tracker, intent, entities.get("subject"), in_context, text)
         if several:
-            send(dispatcher, comp.several(several, first=not provenance.shown(tracker.events)))
+            send(dispatcher, ack + comp.several(several, first=not provenance.shown(tracker.events)))
             last = several[-1]
             return [SlotSet("subject", last.answer.subject), SlotSet("aspect", last.aspect), SlotSet("misses", 0.0)]
         aspect = self.aspect_of(intent, text, tracker, entities.get("subject"))
@@ -81,10 +84,10 @@ class ActionAnswer(Action):
         else:
             aspect, answer = self.choose(comp, aspect, subject, text) if subject else (aspect, None)
         if answer is None:
-            send(dispatcher, replies().messages("clarify_subject"))
+            send(dispatcher, ack + replies().messages("clarify_subject"))
             return [SlotSet("misses", 0.0)]
         why.update(answer_id=answer.id, subject=subject, exact=answer.exact)
-        send(dispatcher, comp.answer(aspect, answer, verdict.text if verdict else None, choice=why,
+        send(dispatcher, ack + comp.answer(aspect, answer, verdict.text if verdict else None, choice=why,
                                      first=not provenance.shown(tracker.events)))
         return [SlotSet("subject", subject), SlotSet("aspect", aspect), SlotSet("misses", 0.0)]
 

@@ -13,14 +13,17 @@ content/subjects.yml); docs/understanding.md lists the rules for reviewers.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
 from bot.understanding.intent_guard import CLOSE, SAFETY, SOCIAL, UNSURE, IntentGuard
-from bot.understanding.text import ASKS_LATER, CORRECTION, HEARSAY, QUESTION, questions_last_first
+from bot.understanding.text import ASKS_LATER, CORRECTION, HEARSAY, QUESTION, questions_last_first, trailing_question
 
 KEEP = ("keep",)  # the rule applies and the classifier's guess stands
+# a question that points back to something named before it
+POINTS_BACK = re.compile(r"\b(it|its|they|them|their|these|those|this|that)\b", re.I)
 Outcome = "tuple[str, float] | tuple | None"
 
 
@@ -122,10 +125,19 @@ def _distress_then_question(f: Facts):
     if f.intent != "distress" or not f.subject or f.uncovered or f.subject_at is None:
         return None
     asked = questions_last_first(f.text)
-    if asked and f.text.rfind(asked[0]) <= f.subject_at:
-        best = f.best()
-        if best:
-            return best, f.sure
+    if asked:
+        best = f.best() if f.text.rfind(asked[0]) <= f.subject_at else None
+        return (best, f.sure) if best else None
+    # one sentence: "my husband is so anxious, what kind of operation do people have for a NET",
+    # or the question points back to the subject of the feelings: "I'm upset I have to have
+    # injections at all, what are they even for?" (cue words needed then)
+    clause = trailing_question(f.text)
+    if not clause:
+        return None
+    cue = f.guard.question_cue(f.text, [clause])
+    if f.text.rfind(clause) <= f.subject_at or (cue and POINTS_BACK.search(clause)):
+        best = f"ask_{cue}" if cue else f.best()
+        return (best, f.sure) if best else None
     return None
 
 
@@ -249,14 +261,21 @@ RULES: tuple[Rule, ...] = (
          (_ex("what are they hoping to achieve with the treatment", "ask_what_for", "treatment", becomes="ask_cure"),),
          (_ex("what are they hoping to achieve with the treatment", "emergency", "treatment"),)),
     Rule("distress_then_question", ("intent", "subject and its place", "question sentences"),
-         "Feelings first, then a question naming a subject: the question is answered (the answer ends "
+         "Feelings first, then a question naming a subject (or, in one sentence, pointing back to it "
+         "with cue words): the question is answered, after a word about the feelings (the answer ends "
          "with the team's number).",
          _distress_then_question,
          (_ex("I am a nervous wreck before my appointment. Any thoughts on ablation?", "distress",
               "ablation", subject_at=60, becomes="ask_what_is",
-              ranking=[("distress", 0.5), ("ask_what_is", 0.3)]),),
+              ranking=[("distress", 0.5), ("ask_what_is", 0.3)]),
+          _ex("my husband is so anxious and so am i, what kind of operation do people have for a NET", "distress",
+              "surgery", subject_at=51, becomes="ask_who_for", ranking=[("distress", 0.6), ("ask_who_for", 0.3)]),
+          _ex("I'm upset I have to have injections at all, what are they even for?", "distress", "ssa",
+              subject_at=25, becomes="ask_what_for")),
          (_ex("I'm so scared about lanreotide. Is it normal to feel like this?", "distress", "lanreotide",
-              subject_at=16),)),
+              subject_at=16),
+          _ex("I'm so scared of the injections, how am I supposed to cope", "distress", "ssa", subject_at=21),
+          _ex("I'm so scared, what is going to happen to me?", "distress"))),
     Rule("own_outlook", ("intent", "person", "outlook words", "uncovered"),
          "One person's outlook (\"will I still be alive in 5 years\") is personal advice, never 'not covered'.",
          _own_outlook,

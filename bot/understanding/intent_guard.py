@@ -147,9 +147,10 @@ class IntentGuard:
                 return hit
         return None
 
-    def question_cue(self, text: str) -> str | None:
-        """Cue words in the question sentences alone of a message of several sentences."""
-        for part in questions_last_first(text or ""):
+    def question_cue(self, text: str, asked: list[str] | None = None) -> str | None:
+        """Cue words in the question sentences alone of a message of several sentences (or in
+        `asked`, the questions already found)."""
+        for part in (questions_last_first(text or "") if asked is None else asked):
             hit = next((name for name, rx in self._cues if rx.search(part)), None)
             if hit:
                 return hit
@@ -168,7 +169,7 @@ class IntentGuard:
         - not covered: only when the uncovered topic is named before the question and not in it.
         """
         asked = questions_last_first(text or "")
-        cue = self.question_cue(text) if asked else None
+        cue = self.question_cue(text, asked) if asked else None
         if not cue or intent not in {"distress", "personal_advice", "ask_not_covered"} | self._aspect_intents:
             return None
         question = REQUEST.sub(" ", text[question_start(text, asked):])  # "can you tell me" is no person

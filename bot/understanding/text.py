@@ -30,6 +30,12 @@ INDIRECT = re.compile(r"^\W*(i was wondering|i wonder|i wondered|i('d| would) li
                       r"can you tell me|could you tell me|please (tell me|explain)|just wanted to (check|ask|know))\b", re.I)
 # where a patient heard of something: "someone on a forum said...", "a post in my support group"
 HEARSAY = re.compile(r"\b(said|says|told|tells|mentioned|heard|read|reckons?|claims?|posts?|posted|saw|seen)\b", re.I)
+# the question that ends a one-sentence message after words about feelings: "I'm fed up with
+# the injections, what are they even for?", "im scared about my heart so what test do they use".
+# After a comma, "but", "so" or "and"; a "wh" question needs no "?", a yes/no one does.
+TRAILING_QUESTION = re.compile(
+    r"(?:,|;|\s-|\bbut\b|\bso\b|\band\b)\s*((?:(?:what|whats|what's|how|why|when|who|which|where)\b[^,;]*?"
+    r"|(?:is|are|can|could|do|does|did|will|would|should|has|have)\b[^,;]*?\?)\s*\??)\s*$", re.I)
 # a correction of the last question: "sorry, I meant how is it diagnosed"
 CORRECTION = re.compile(r"^\W*(sorry,? |no,? |oops,? )?(i meant|i mean|my mistake|what i meant)\b", re.I)
 
@@ -46,6 +52,14 @@ def questions_last_first(text: str) -> list[str]:
     if len(found) < 2:
         return []
     return [p for p in reversed(found) if p.endswith("?") or INDIRECT.search(p)]
+
+
+def trailing_question(text: str) -> str | None:
+    """The question clause that ends a one-sentence message (TRAILING_QUESTION), else None."""
+    if len(sentences(text)) != 1:
+        return None
+    m = TRAILING_QUESTION.search(text.strip())
+    return m.group(1).strip() if m and len(m.group(1).split()) >= 3 else None
 
 
 def question_start(text: str, asked: list[str] | None = None) -> int | None:

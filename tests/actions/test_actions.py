@@ -237,3 +237,19 @@ def test_answer_shows_the_meaning_of_medical_words_it_links(kb):
     msgs = Composer(kb, Replies()).answer("what_is", kb.answer("what_is", "targeted_drugs"))
     assert msgs[1]["text"].startswith("What the words mean:")
     assert "mTOR inhibitor: A kind of medicine that blocks a protein called mTOR" in msgs[1]["text"]
+
+
+def test_feelings_first_then_the_answer(tracker, kb):
+    """The guard overruled a distress reading for the question at the end ("I'm upset I have to
+    have them at all, what are they even for?"): one line about the feelings, then the answer."""
+    latest = {"text": "I'm upset I have to have the injections at all, what are they even for?",
+              "intent": {"name": "ask_what_for", "confidence": 0.99},
+              "entities": [{"entity": "subject", "value": "ssa", "start": 31}],
+              "intent_ranking": [{"name": "ask_what_for", "confidence": 0.99}],
+              "guard": {"rule": "distress_then_question", "was": "distress"}}
+    _, msgs = run(ActionAnswer(), tracker("what_is_lanreotide", latest_message=latest))
+    assert msgs[0]["text"].startswith("I am sorry this is hard") and "nurse" in msgs[0]["text"]
+    assert answer_id(msgs) == kb.answer("what_for", "ssa").id
+    # without the guard's record, no such line
+    _, plain = run(ActionAnswer(), tracker("what_is_lanreotide", latest_message={**latest, "guard": {"rule": None}}))
+    assert not plain[0]["text"].startswith("I am sorry") and answer_id(plain) == answer_id(msgs)

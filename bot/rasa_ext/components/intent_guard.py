@@ -59,6 +59,8 @@ class IntentGuardComponent(GraphComponent, IntentClassifier):
             elif drop and any(r.get("name") in drop for r in ranking[1:]):
                 message.set(INTENT_RANKING_KEY, ranking[:1] + [r for r in ranking[1:] if r.get("name") not in drop],
                             add_to_output=True)
-            message.set("guard", {"rule": decision.rule}, add_to_output=True)
+            # what the rule overruled: "distress" tells the answer to say a word about feelings first
+            message.set("guard", {"rule": decision.rule, **({"was": current} if new and new[0] != current else {})},
+                        add_to_output=True)
         return messages
 
